@@ -1,0 +1,81 @@
+import { awscdk, javascript } from 'projen';
+
+/** Each Lambda handler under lambda/<name>/index.ts is bundled to assets/<name>/index.js. */
+const HANDLERS = ['authorizer', 'connect', 'disconnect', 'echo'];
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-cognito-websocket-api',
+  description:
+    'An AWS CDK construct: an API Gateway WebSocket API that only users signed in to Amazon Cognito can open, ' +
+    'with every live connection tracked in DynamoDB.',
+  keywords: ['cdk', 'awscdk', 'websocket', 'api-gateway', 'cognito', 'jwt', 'dynamodb'],
+  author: 'cdk-cognito-websocket-api contributors',
+  authorAddress: 'noreply@example.com',
+  repositoryUrl: 'https://github.com/cdk-cognito-websocket-api/cdk-cognito-websocket-api.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  sampleCode: false,
+
+  // The lowest aws-cdk-lib that has every feature the construct uses (Runtime.NODEJS_22_X);
+  // the dev dependency is pinned to it, so the tests prove the minimum works.
+  cdkVersion: '2.189.1',
+  jsiiVersion: '~6.0.0',
+  minNodeVersion: '20.0.0',
+
+  // CI is .ci/run on a clean clone; no GitHub workflows, release automation or bots.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  // Lambda code is bundled at build time; nothing of it is a runtime dependency of the library.
+  devDeps: [
+    '@aws-sdk/client-apigatewaymanagementapi',
+    '@aws-sdk/client-dynamodb',
+    '@aws-sdk/client-cognito-identity-provider',
+    '@types/aws-lambda',
+    '@types/ws',
+    'aws-cdk',
+    'aws-jwt-verify',
+    'cdk-nag@^2',
+    'dynalite',
+    'esbuild',
+    'playwright-core',
+    'ws',
+  ],
+
+  jestOptions: {
+    // Updating a snapshot is a deliberate act (`npx projen test:update`), never a side effect of CI.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 60_000,
+    },
+  },
+  eslintOptions: {
+    dirs: ['src', 'lambda'],
+    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+  },
+});
+
+for (const dir of ['lambda', 'examples']) {
+  project.tsconfigDev.addInclude(`${dir}/**/*.ts`);
+}
+
+// Bundle every handler once, at library build time, so a consumer's `cdk synth`
+// needs neither esbuild, Docker nor `npm ci`.
+const bundle = project.addTask('bundle', { description: 'Bundle the Lambda handlers into assets/' });
+for (const name of HANDLERS) {
+  bundle.exec(
+    `esbuild lambda/${name}/index.ts --bundle --platform=node --target=node22 --format=cjs --minify ` +
+    `--legal-comments=none --outfile=assets/${name}/index.js`,
+  );
+}
+project.preCompileTask.spawn(bundle);
+
+project.gitignore.exclude('/assets/');
+project.npmignore?.include('/assets/');
+project.npmignore?.exclude('/lambda/', '/examples/', '/.ci/');
+
+project.synth();

@@ -1,0 +1,62 @@
+/**
+ * The names shared by the construct (src/) and the Lambda handlers (lambda/):
+ * table attributes, environment variables and authorizer context keys.
+ *
+ * This module imports nothing, so the handlers can include it in their bundles
+ * without pulling in aws-cdk-lib. It is not part of the public jsii API.
+ */
+
+/** Attribute and index names of the connections table; the AWS sample's names, kept for compatibility. */
+export const ConnectionAttributes = {
+  /** Partition key (S): the API Gateway connection id. */
+  CONNECTION_ID: 'connectionId',
+  /** The Cognito `sub` of the connected user (S). */
+  USER_ID: 'userId',
+  /** Global secondary index on `userId`, to reach every connection of a user. */
+  USER_ID_INDEX: 'userIdIndex',
+  /** TTL attribute (N, epoch seconds) after which DynamoDB may drop a forgotten row. */
+  REMOVED_AT: 'removedAt',
+} as const;
+
+/** Environment variables the construct sets on its handlers. */
+export const HandlerEnvironment = {
+  /** Cognito user pool id (authorizer). */
+  USER_POOL_ID: 'USER_POOL_ID',
+  /** Comma-separated app client ids whose tokens are accepted (authorizer). */
+  CLIENT_IDS: 'CLIENT_IDS',
+  /** `id` or `access` (authorizer). */
+  TOKEN_USE: 'TOKEN_USE',
+  /** `querystring`, `header` or `subprotocol` (authorizer, connect). */
+  TOKEN_SOURCE_KIND: 'TOKEN_SOURCE_KIND',
+  /** Query string parameter or header name that carries the token (authorizer). */
+  TOKEN_SOURCE_NAME: 'TOKEN_SOURCE_NAME',
+  /** Comma-separated Cognito groups, one of which the user must be in; empty for none (authorizer). */
+  REQUIRED_GROUPS: 'REQUIRED_GROUPS',
+  /** Name of the connections table (connect, disconnect, echo). */
+  TABLE_NAME: 'TABLE_NAME',
+  /** Seconds after connect at which a row's `removedAt` TTL falls (connect). */
+  CONNECTION_TTL_SECONDS: 'CONNECTION_TTL_SECONDS',
+  /** https URL of the stage's @connections management API (echo and other senders). */
+  CALLBACK_URL: 'CALLBACK_URL',
+} as const;
+
+/** Keys of the context the authorizer returns; API Gateway passes it to every route as `requestContext.authorizer`. */
+export const AuthorizerContextKeys = {
+  /** The token's `sub`. */
+  USER_ID: 'userId',
+  /** `cognito:username` (ID token) or `username` (access token). */
+  USERNAME: 'username',
+  /** `cognito:groups`, comma-joined (API Gateway context values must be strings, numbers or booleans). */
+  GROUPS: 'groups',
+  /** `id` or `access`. */
+  TOKEN_USE: 'tokenUse',
+  /** The token's `exp`, epoch seconds. */
+  EXP: 'exp',
+} as const;
+
+/** Where the token travels, as the authorizer reads it from `TOKEN_SOURCE_KIND`. */
+export const TokenSourceKinds = {
+  QUERY_STRING: 'querystring',
+  HEADER: 'header',
+  SUBPROTOCOL: 'subprotocol',
+} as const;
