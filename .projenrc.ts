@@ -54,8 +54,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   eslintOptions: {
-    dirs: ['src', 'lambda'],
-    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+    // lambda/ imports devDependencies on purpose: esbuild bundles them into assets/ at build time.
+    dirs: ['src'],
+    devdirs: ['lambda', 'test', 'examples', 'projenrc', '.projenrc.ts'],
   },
 });
 
@@ -63,13 +64,24 @@ for (const dir of ['lambda', 'examples']) {
   project.tsconfigDev.addInclude(`${dir}/**/*.ts`);
 }
 
+// ESLint's project service looks for the nearest tsconfig.json above each file; the root one
+// covers only src/, so lambda/ gets its own (type-check only: esbuild builds the handlers).
+new javascript.TypescriptConfig(project, {
+  fileName: 'lambda/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  compilerOptions: { noEmit: true, rootDir: '..' },
+  include: ['**/*.ts'],
+});
+
 // Bundle every handler once, at library build time, so a consumer's `cdk synth`
 // needs neither esbuild, Docker nor `npm ci`.
+// --main-fields=module,main: the AWS SDK's ES module builds tree-shake, which makes the
+// DynamoDB and management API bundles about 40 % smaller than their CommonJS builds.
 const bundle = project.addTask('bundle', { description: 'Bundle the Lambda handlers into assets/' });
 for (const name of HANDLERS) {
   bundle.exec(
     `esbuild lambda/${name}/index.ts --bundle --platform=node --target=node22 --format=cjs --minify ` +
-    `--legal-comments=none --outfile=assets/${name}/index.js`,
+    `--main-fields=module,main --legal-comments=none --outfile=assets/${name}/index.js`,
   );
 }
 project.preCompileTask.spawn(bundle);

@@ -1,0 +1,13 @@
+import { writeJsonLogLine } from '../structured-log';
+import { createCognitoTokenVerifier, readAuthorizerConfig } from './cognito-token-verifier';
+import { createAuthorizer } from './verify-connect-token';
+
+// Module scope: the verifier and its JWKS cache live as long as the container, so the JWKS
+// is downloaded once per container, not once per $connect.
+const config = readAuthorizerConfig(process.env);
+
+export const handler = createAuthorizer({
+  config,
+  verifier: createCognitoTokenVerifier(config),
+  log: writeJsonLogLine,
+});

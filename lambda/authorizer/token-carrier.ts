@@ -1,0 +1,202 @@
+import { TokenSourceKinds } from '../../src/wire-contract';
+
+/**
+ * Finds the token in a $connect request, from the one carrier the construct configured,
+ * and refuses any request where that is ambiguous.
+ *
+ * Subprotocol convention: the client offers `Sec-WebSocket-Protocol: <app-protocol>, <token>`
+ * (order free). The entry that has the shape of a JWT is the token; there must be exactly one.
+ * Every other entry is an application protocol; there must be at least one, because the browser
+ * drops a connection whose handshake answer does not echo one of the offered protocols, and
+ * echoing the token would copy it into a response header. `chooseSubprotocolToEcho` picks the
+ * first application protocol, and the connect handler echoes it.
+ */
+
+export type TokenSourceKind = typeof TokenSourceKinds[keyof typeof TokenSourceKinds];
+
+export interface TokenCarrier {
+  readonly kind: TokenSourceKind;
+  /** Query string parameter or header name; unused for subprotocol. */
+  readonly name: string;
+}
+
+/** The parts of an API Gateway WebSocket REQUEST authorizer event that can carry a token. */
+export interface ConnectRequestCarriers {
+  readonly headers?: Record<string, string | undefined> | null;
+  readonly multiValueHeaders?: Record<string, string[] | undefined> | null;
+  readonly queryStringParameters?: Record<string, string | undefined> | null;
+  readonly multiValueQueryStringParameters?: Record<string, string[] | undefined> | null;
+}
+
+/** Reason codes of ours, logged; never shown to the client (which sees 401/403 only). */
+export type TokenExtractionRefusal =
+  | 'token-missing'
+  | 'token-empty'
+  | 'token-too-large'
+  | 'token-bearer-prefix'
+  | 'token-repeated'
+  | 'token-in-other-carrier'
+  | 'subprotocol-missing';
+
+export type TokenExtraction =
+  | { readonly token: string; readonly refusal?: undefined }
+  | { readonly token?: undefined; readonly refusal: TokenExtractionRefusal };
+
+/** Cognito tokens are 1-2 KB; a larger value is refused before any parsing. */
+export const MAX_TOKEN_BYTES = 8 * 1024;
+
+const SUBPROTOCOL_HEADER = 'sec-websocket-protocol';
+const AUTHORIZATION_HEADER = 'authorization';
+const BEARER_PREFIX = /^bearer\s+/i;
+/** A compact JWS: base64url header (a JSON object, so `eyJ`), payload and signature, dot-separated. */
+const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
+/** A JWT anywhere inside a value, to catch a second copy of the token in a carrier we do not read. */
+const JWT_INSIDE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\./;
+
+export function extractToken(request: ConnectRequestCarriers, carrier: TokenCarrier): TokenExtraction {
+  const found = readConfiguredCarrier(request, carrier);
+  if (found.refusal) {
+    return found;
+  }
+  if (otherCarrierHoldsJwt(request, carrier)) {
+    return { refusal: 'token-in-other-carrier' };
+  }
+  return found;
+}
+
+function readConfiguredCarrier(request: ConnectRequestCarriers, carrier: TokenCarrier): TokenExtraction {
+  switch (carrier.kind) {
+    case TokenSourceKinds.QUERY_STRING: {
+      const values = queryValues(request, carrier.name);
+      if (values.length > 1) {
+        return { refusal: 'token-repeated' };
+      }
+      return checkTokenValue(values[0], false);
+    }
+    case TokenSourceKinds.HEADER: {
+      const values = headerValues(request, carrier.name);
+      if (values.length > 1) {
+        return { refusal: 'token-repeated' };
+      }
+      // `Authorization: Bearer <token>` is the one place a Bearer prefix is the norm.
+      return checkTokenValue(values[0], carrier.name.toLowerCase() === AUTHORIZATION_HEADER);
+    }
+    case TokenSourceKinds.SUBPROTOCOL: {
+      const entries = subprotocolEntries(request);
+      if (entries.length === 0) {
+        return { refusal: 'token-missing' };
+      }
+      const tokens = entries.filter(looksLikeJwt);
+      if (tokens.length > 1) {
+        return { refusal: 'token-repeated' };
+      }
+      if (tokens.length === 0) {
+        return { refusal: 'token-missing' };
+      }
+      if (entries.length === tokens.length) {
+        return { refusal: 'subprotocol-missing' };
+      }
+      return checkTokenValue(tokens[0], false);
+    }
+    default:
+      return { refusal: 'token-missing' };
+  }
+}
+
+function checkTokenValue(value: string | undefined, bearerExpected: boolean): TokenExtraction {
+  if (value === undefined) {
+    return { refusal: 'token-missing' };
+  }
+  if (Buffer.byteLength(value, 'utf8') > MAX_TOKEN_BYTES) {
+    return { refusal: 'token-too-large' };
+  }
+  let token = value;
+  if (BEARER_PREFIX.test(token)) {
+    if (!bearerExpected) {
+      return { refusal: 'token-bearer-prefix' };
+    }
+    token = token.replace(BEARER_PREFIX, '');
+  }
+  if (token.trim() === '') {
+    return { refusal: 'token-empty' };
+  }
+  return { token };
+}
+
+function otherCarrierHoldsJwt(request: ConnectRequestCarriers, carrier: TokenCarrier): boolean {
+  const configuredName = carrier.name.toLowerCase();
+  const elsewhere: string[] = [];
+  for (const [name, values] of Object.entries(allQueryValues(request))) {
+    if (!(carrier.kind === TokenSourceKinds.QUERY_STRING && name === carrier.name)) {
+      elsewhere.push(...values);
+    }
+  }
+  const headers = allHeaderValues(request);
+  for (const name of [AUTHORIZATION_HEADER, SUBPROTOCOL_HEADER, configuredName]) {
+    const isConfigured = (carrier.kind === TokenSourceKinds.HEADER && name === configuredName)
+      || (carrier.kind === TokenSourceKinds.SUBPROTOCOL && name === SUBPROTOCOL_HEADER);
+    if (!isConfigured) {
+      elsewhere.push(...(headers[name] ?? []));
+    }
+  }
+  return elsewhere.some((value) => JWT_INSIDE.test(value));
+}
+
+function looksLikeJwt(value: string): boolean {
+  return JWT_SHAPE.test(value);
+}
+
+/**
+ * The protocol the connect handler must echo in `Sec-WebSocket-Protocol`: the first offered entry
+ * that is not a JWT, or undefined when the request offered none.
+ */
+export function chooseSubprotocolToEcho(request: ConnectRequestCarriers): string | undefined {
+  return subprotocolEntries(request).find((entry) => !looksLikeJwt(entry));
+}
+
+function subprotocolEntries(request: ConnectRequestCarriers): string[] {
+  return (allHeaderValues(request)[SUBPROTOCOL_HEADER] ?? [])
+    .flatMap((value) => value.split(','))
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+function queryValues(request: ConnectRequestCarriers, name: string): string[] {
+  return allQueryValues(request)[name] ?? [];
+}
+
+/** Query parameter names are case-sensitive; the multi-value map, when present, holds every repeat. */
+function allQueryValues(request: ConnectRequestCarriers): Record<string, string[]> {
+  const merged: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(request.multiValueQueryStringParameters ?? {})) {
+    merged[name] = [...(values ?? [])];
+  }
+  for (const [name, value] of Object.entries(request.queryStringParameters ?? {})) {
+    if (merged[name] === undefined && value !== undefined) {
+      merged[name] = [value];
+    }
+  }
+  return merged;
+}
+
+function headerValues(request: ConnectRequestCarriers, name: string): string[] {
+  return allHeaderValues(request)[name.toLowerCase()] ?? [];
+}
+
+/** Header names are case-insensitive: keys are lower-cased, and every spelling's values kept. */
+function allHeaderValues(request: ConnectRequestCarriers): Record<string, string[]> {
+  const multi: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(request.multiValueHeaders ?? {})) {
+    const key = name.toLowerCase();
+    multi[key] = [...(multi[key] ?? []), ...(values ?? [])];
+  }
+  const single: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    if (value !== undefined) {
+      const key = name.toLowerCase();
+      single[key] = [...(single[key] ?? []), value];
+    }
+  }
+  // The multi-value map, when API Gateway sends it, is the complete view; the single map repeats its last values.
+  return { ...single, ...multi };
+}

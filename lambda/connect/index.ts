@@ -1,0 +1,25 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { HandlerEnvironment, TokenSourceKinds } from '../../src/wire-contract';
+import { TokenSourceKind } from '../authorizer/token-carrier';
+import { ConnectionsStore } from '../connections-store';
+import { requiredEnv } from '../handler-environment';
+import { writeJsonLogLine } from '../structured-log';
+import { ConnectEvent, registerConnection } from './register-connection';
+
+/** The AWS sample's TTL: a row $disconnect never deleted is dropped three hours after connect. */
+const DEFAULT_CONNECTION_TTL_SECONDS = 3 * 60 * 60;
+
+const store = new ConnectionsStore(new DynamoDBClient({}), requiredEnv(process.env, HandlerEnvironment.TABLE_NAME));
+const ttlSeconds = Number(process.env[HandlerEnvironment.CONNECTION_TTL_SECONDS] ?? DEFAULT_CONNECTION_TTL_SECONDS);
+if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) {
+  throw new Error(`${HandlerEnvironment.CONNECTION_TTL_SECONDS} must be a positive whole number of seconds`);
+}
+const tokenSourceKind = (process.env[HandlerEnvironment.TOKEN_SOURCE_KIND] ?? TokenSourceKinds.QUERY_STRING) as TokenSourceKind;
+
+export const handler = (event: ConnectEvent) => registerConnection(event, {
+  store,
+  now: Date.now,
+  ttlSeconds,
+  tokenSourceKind,
+  log: writeJsonLogLine,
+});

@@ -1,0 +1,55 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { AuthorizerContextKeys, TokenSourceKinds } from '../../src/wire-contract';
+import { chooseSubprotocolToEcho, ConnectRequestCarriers, TokenSourceKind } from '../authorizer/token-carrier';
+import { ConnectionsStore } from '../connections-store';
+import { errorNameOf, LogWriter } from '../structured-log';
+
+export interface RegisterConnectionDeps {
+  readonly store: Pick<ConnectionsStore, 'putConnection'>;
+  /** Epoch milliseconds; injected so tests can fix the time the TTL is computed from. */
+  readonly now: () => number;
+  readonly ttlSeconds: number;
+  readonly tokenSourceKind: TokenSourceKind;
+  readonly log: LogWriter;
+}
+
+/** The parts of the $connect integration event this handler reads. */
+export type ConnectEvent = ConnectRequestCarriers & {
+  readonly requestContext: {
+    readonly connectionId: string;
+    readonly routeKey?: string;
+    readonly authorizer?: Record<string, unknown> | null;
+  };
+};
+
+/**
+ * Records the connection, after the authorizer allowed it. Any non-2xx answer makes API Gateway
+ * refuse the connection, so a failed write never leaves a client connected without a row.
+ */
+export async function registerConnection(event: ConnectEvent, deps: RegisterConnectionDeps): Promise<APIGatewayProxyResult> {
+  const connectionId = event.requestContext.connectionId;
+  const logBase = { handler: 'connect', route: event.requestContext.routeKey ?? '$connect', connectionId };
+  const userId = event.requestContext.authorizer?.[AuthorizerContextKeys.USER_ID];
+  if (typeof userId !== 'string' || userId === '') {
+    // Only reachable if the route were deployed without the authorizer: refuse rather than record an anonymous row.
+    deps.log({ ...logBase, outcome: 'error', reason: 'authorizer-context-missing' });
+    return { statusCode: 500, body: 'Internal server error' };
+  }
+  const removedAt = Math.floor(deps.now() / 1000) + deps.ttlSeconds;
+  try {
+    await deps.store.putConnection({ connectionId, userId, removedAt });
+  } catch (err) {
+    deps.log({ ...logBase, userId, outcome: 'error', reason: 'store-write-failed', errorName: errorNameOf(err) });
+    return { statusCode: 500, body: 'Internal server error' };
+  }
+  deps.log({ ...logBase, userId, outcome: 'connected' });
+  const response: APIGatewayProxyResult = { statusCode: 200, body: '' };
+  if (deps.tokenSourceKind === TokenSourceKinds.SUBPROTOCOL) {
+    // API Gateway completes the handshake only if the integration echoes one offered protocol.
+    const protocol = chooseSubprotocolToEcho(event);
+    if (protocol !== undefined) {
+      response.headers = { 'Sec-WebSocket-Protocol': protocol };
+    }
+  }
+  return response;
+}

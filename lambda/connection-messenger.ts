@@ -1,0 +1,78 @@
+import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+
+/** What became of one message: delivered, the connection is gone (410), or it could not be delivered. */
+export type PostOutcome =
+  | { readonly status: 'delivered'; readonly attempts: number }
+  | { readonly status: 'gone'; readonly attempts: number }
+  | { readonly status: 'failed'; readonly attempts: number; readonly errorName: string };
+
+export interface RetryPolicy {
+  /** Total attempts, the first included. */
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/** Throttled posts are retried a few times within a second or so, well inside a handler's timeout. */
+export const THROTTLE_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 800 };
+
+export interface MessengerDeps {
+  readonly client: Pick<ApiGatewayManagementApiClient, 'send'>;
+  readonly retry?: RetryPolicy;
+  /** Injected so tests can run without real waits; in Lambda a real timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** In [0, 1); the jitter source. */
+  readonly random?: () => number;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Posts one message to one connection through the @connections management API.
+ * The client must be built with `maxAttempts: 1`: this function owns the retries, so a
+ * 410 is seen on the first answer and a 500 (which may have been delivered) is not re-sent.
+ */
+export async function postToConnection(
+  connectionId: string, data: string | Uint8Array, deps: MessengerDeps,
+): Promise<PostOutcome> {
+  const retry = deps.retry ?? THROTTLE_RETRY_POLICY;
+  const sleep = deps.sleep ?? realSleep;
+  const random = deps.random ?? Math.random;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.client.send(new PostToConnectionCommand({
+        ConnectionId: connectionId,
+        Data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data,
+      }));
+      return { status: 'delivered', attempts: attempt };
+    } catch (err) {
+      if (isGone(err)) {
+        return { status: 'gone', attempts: attempt };
+      }
+      if (!isThrottled(err) || attempt >= retry.maxAttempts) {
+        return { status: 'failed', attempts: attempt, errorName: err instanceof Error ? err.name : 'unknown' };
+      }
+      // Full jitter: spreads the retries of many concurrent senders instead of synchronising them.
+      const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+      await sleep(Math.floor(random() * ceiling));
+    }
+  }
+}
+
+interface ServiceErrorShape {
+  readonly name?: string;
+  readonly $metadata?: { readonly httpStatusCode?: number };
+}
+
+/** SDK v3 throws GoneException with `$metadata.httpStatusCode` 410; it never sets `statusCode` (the AWS sample's bug). */
+export function isGone(err: unknown): boolean {
+  const shape = err as ServiceErrorShape | undefined;
+  return shape?.name === 'GoneException' || shape?.$metadata?.httpStatusCode === 410;
+}
+
+const THROTTLING_ERROR_NAMES = new Set(['LimitExceededException', 'ThrottlingException', 'TooManyRequestsException']);
+
+export function isThrottled(err: unknown): boolean {
+  const shape = err as ServiceErrorShape | undefined;
+  return shape?.$metadata?.httpStatusCode === 429 || THROTTLING_ERROR_NAMES.has(shape?.name ?? '');
+}
