@@ -56,7 +56,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   eslintOptions: {
     // lambda/ imports devDependencies on purpose: esbuild bundles them into assets/ at build time.
     dirs: ['src'],
-    devdirs: ['lambda', 'test', 'examples', 'projenrc', '.projenrc.ts'],
+    // local/ (the local runtime) is bundled by esbuild into assets/local/: ws and dynalite are build-time dependencies.
+    devdirs: ['lambda', 'local', 'test', 'examples', 'projenrc', '.projenrc.ts'],
   },
 });
 

@@ -1,0 +1,258 @@
+import { ChildProcess, fork } from 'child_process';
+import { randomUUID } from 'crypto';
+import { existsSync } from 'fs';
+import * as path from 'path';
+import * as readline from 'readline';
+
+/** A Lambda function as the local runtime runs it. */
+export interface LocalFunction {
+  /** The function name handlers see in `context.functionName` and `AWS_LAMBDA_FUNCTION_NAME`. */
+  readonly name: string;
+  /** Directory holding the handler's module (the asset directory in cdk.out, or a directory of inline code). */
+  readonly codeDirectory: string;
+  /** Lambda handler string, e.g. `index.handler`. */
+  readonly handler: string;
+  readonly timeoutSeconds: number;
+  readonly memorySizeMb: number;
+  /** The function's environment variables, already resolved to local values. */
+  readonly environment: Record<string, string>;
+}
+
+export interface FunctionRunnerOptions {
+  readonly region: string;
+  readonly accountId: string;
+  /** Added to every function's environment (local endpoints); the function's own variables win. */
+  readonly sharedEnvironment?: Record<string, string>;
+  /** Scripts each worker loads with `--require` before the handler (the JWKS interceptor). */
+  readonly preloads?: string[];
+  /** Warm processes kept per function, at most; more concurrent invocations wait. @default 4 */
+  readonly maxWorkersPerFunction?: number;
+  /** Receives each line a handler writes to stdout or stderr. @default - written to stderr, prefixed by the function name */
+  readonly onLog?: (functionName: string, line: string) => void;
+}
+
+/** An invocation that failed as Lambda reports it: `errorType` and `errorMessage`. */
+export class FunctionInvocationError extends Error {
+  constructor(readonly functionName: string, readonly errorType: string, readonly errorMessage: string) {
+    super(`${functionName} failed: ${errorType}: ${errorMessage}`);
+  }
+}
+
+interface Worker {
+  readonly process: ChildProcess;
+  readonly exited: Promise<void>;
+  busy: boolean;
+}
+
+interface PendingInvocation {
+  resolve(result: unknown): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Runs Lambda functions in forked worker processes: warm reuse between invocations, one invocation per process
+ * at a time, and a process that crashes or runs past the function's timeout is killed and replaced, so no
+ * handler can take the gateway down.
+ */
+export class FunctionRunner {
+  private readonly functions = new Map<string, LocalFunction>();
+  private readonly workers = new Map<string, Worker[]>();
+  private readonly waiting = new Map<string, Array<(worker: Worker) => void>>();
+  private readonly pending = new Map<number, PendingInvocation>();
+  /** Every worker not yet exited, retired ones included, so close() waits for all of them. */
+  private readonly allStarted = new Set<Worker>();
+  private nextInvocationId = 1;
+  private closed = false;
+
+  constructor(private readonly options: FunctionRunnerOptions) {}
+
+  register(fn: LocalFunction): void {
+    this.functions.set(fn.name, fn);
+  }
+
+  get functionNames(): string[] {
+    return [...this.functions.keys()];
+  }
+
+  async invoke(functionName: string, event: unknown): Promise<unknown> {
+    const fn = this.functions.get(functionName);
+    if (!fn) throw new Error(`no local function named ${functionName}`);
+    const worker = await this.acquireWorker(fn);
+    const id = this.nextInvocationId++;
+    const timeoutMs = fn.timeoutSeconds * 1000;
+    const requestId = randomUUID();
+    try {
+      return await new Promise<unknown>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.pending.delete(id);
+          // As in Lambda, the runtime that timed out is discarded; the next invocation starts cold.
+          this.retire(functionName, worker);
+          reject(new FunctionInvocationError(functionName, 'Sandbox.Timedout',
+            `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`));
+        }, timeoutMs);
+        this.pending.set(id, {
+          resolve: (result) => { clearTimeout(timer); resolve(result); },
+          reject: (error) => { clearTimeout(timer); reject(error); },
+        });
+        worker.process.send({
+          id,
+          event,
+          context: {
+            functionName,
+            functionVersion: '$LATEST',
+            invokedFunctionArn: `arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${functionName}`,
+            memoryLimitInMB: String(fn.memorySizeMb),
+            awsRequestId: requestId,
+            logGroupName: `/aws/lambda/${functionName}`,
+            logStreamName: `local/[$LATEST]${worker.process.pid}`,
+            deadlineMs: Date.now() + timeoutMs,
+          },
+        });
+      });
+    } finally {
+      this.releaseWorker(fn.name, worker);
+    }
+  }
+
+  /** Kills every worker and waits until each has exited. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.workers.values()].flat();
+    for (const worker of [...all, ...this.allStarted]) worker.process.kill('SIGKILL');
+    await Promise.all([...this.allStarted].map((worker) => worker.exited));
+    this.workers.clear();
+  }
+
+  private async acquireWorker(fn: LocalFunction): Promise<Worker> {
+    if (this.closed) throw new Error('the function runner is stopped');
+    const workers = this.workers.get(fn.name) ?? [];
+    this.workers.set(fn.name, workers);
+    const idle = workers.find((worker) => !worker.busy);
+    if (idle) {
+      idle.busy = true;
+      return idle;
+    }
+    if (workers.length < (this.options.maxWorkersPerFunction ?? 4)) {
+      const worker = this.startWorker(fn);
+      worker.busy = true;
+      workers.push(worker);
+      return worker;
+    }
+    return new Promise((resolve) => {
+      const queue = this.waiting.get(fn.name) ?? [];
+      queue.push(resolve);
+      this.waiting.set(fn.name, queue);
+    });
+  }
+
+  private retire(functionName: string, worker: Worker): void {
+    const workers = this.workers.get(functionName) ?? [];
+    if (workers.includes(worker)) workers.splice(workers.indexOf(worker), 1);
+    worker.process.kill('SIGKILL');
+  }
+
+  private releaseWorker(functionName: string, worker: Worker): void {
+    const workers = this.workers.get(functionName) ?? [];
+    const alive = workers.includes(worker);
+    const next = this.waiting.get(functionName)?.shift();
+    if (!next) {
+      worker.busy = false;
+      return;
+    }
+    if (alive) {
+      next(worker);
+    } else {
+      // The worker died (crash or timeout): hand the waiting invocation a fresh one.
+      const fn = this.functions.get(functionName)!;
+      const fresh = this.startWorker(fn);
+      fresh.busy = true;
+      workers.push(fresh);
+      next(fresh);
+    }
+  }
+
+  private startWorker(fn: LocalFunction): Worker {
+    const script = companionScript('function-worker');
+    const preloads = this.options.preloads ?? [];
+    const child = fork(script.path, [fn.codeDirectory, fn.handler], {
+      cwd: fn.codeDirectory,
+      // What Lambda gives a function, and nothing of this machine's environment (no AWS profile, no NODE_OPTIONS).
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        TZ: ':UTC',
+        LANG: 'en_US.UTF-8',
+        AWS_REGION: this.options.region,
+        AWS_DEFAULT_REGION: this.options.region,
+        AWS_ACCESS_KEY_ID: 'LOCALRUNTIMEACCESSKEY',
+        AWS_SECRET_ACCESS_KEY: 'local-runtime-secret-access-key',
+        AWS_SESSION_TOKEN: 'local-runtime-session-token',
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        AWS_LAMBDA_FUNCTION_NAME: fn.name,
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySizeMb),
+        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+        LAMBDA_TASK_ROOT: fn.codeDirectory,
+        ...script.environment,
+        ...this.options.sharedEnvironment,
+        ...fn.environment,
+      },
+      execArgv: [...script.execArgv, ...preloads.flatMap((preload) => ['--require', preload])],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
+    const onLog = this.options.onLog ?? ((name, line) => process.stderr.write(`[${name}] ${line}\n`));
+    for (const stream of [child.stdout!, child.stderr!]) {
+      readline.createInterface({ input: stream }).on('line', (line) => onLog(fn.name, line));
+    }
+    const worker: Worker = {
+      process: child,
+      busy: false,
+      exited: new Promise((resolve) => child.once('exit', () => resolve())),
+    };
+    this.allStarted.add(worker);
+    let current: number | undefined;
+    child.on('message', (message: any) => {
+      const pending = this.pending.get(message.id);
+      if (!pending) return;
+      this.pending.delete(message.id);
+      current = undefined;
+      if (message.ok) pending.resolve(message.result);
+      else pending.reject(new FunctionInvocationError(fn.name, message.errorType, message.errorMessage));
+    });
+    const send = child.send.bind(child);
+    child.send = ((message: any, ...rest: any[]) => {
+      current = message.id;
+      return (send as any)(message, ...rest);
+    }) as typeof child.send;
+    child.once('exit', (code, signal) => {
+      const workers = this.workers.get(fn.name) ?? [];
+      if (workers.includes(worker)) workers.splice(workers.indexOf(worker), 1);
+      this.allStarted.delete(worker);
+      if (current !== undefined) {
+        const pending = this.pending.get(current);
+        this.pending.delete(current);
+        pending?.reject(new FunctionInvocationError(fn.name, 'Runtime.ExitError',
+          `RequestId: the runtime exited (${signal ?? `exit status ${code}`}) during the invocation`));
+      }
+    });
+    child.on('error', () => undefined);
+    return worker;
+  }
+}
+
+/**
+ * A script that ships beside this module: the bundled `.js` in the package (assets/local/), or, when this module
+ * runs from its TypeScript source (tests, development), the `.ts` source run through ts-node.
+ */
+export function companionScript(name: string): { path: string; execArgv: string[]; environment: Record<string, string> } {
+  if (__filename.endsWith('.ts')) {
+    return {
+      path: path.join(__dirname, `${name}.ts`),
+      execArgv: ['--require', require.resolve('ts-node/register/transpile-only')],
+      environment: { TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json') },
+    };
+  }
+  const bundled = path.join(__dirname, `${name}.js`);
+  if (!existsSync(bundled)) throw new Error(`${bundled} is missing: the package was built without the local runtime`);
+  return { path: bundled, execArgv: [], environment: {} };
+}

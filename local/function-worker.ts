@@ -1,0 +1,103 @@
+/**
+ * One warm "container" of a Lambda function: a child process (forked by FunctionRunner) that loads the
+ * function's handler from its code directory once and runs one invocation at a time, as Lambda does.
+ *
+ * argv: <code directory> <handler string, e.g. index.handler>
+ * IPC in:  { id, event, context: { functionName, functionVersion, invokedFunctionArn, memoryLimitInMB,
+ *            awsRequestId, logGroupName, logStreamName, deadlineMs } }
+ * IPC out: { id, ok: true, result } | { id, ok: false, errorType, errorMessage }
+ */
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+
+interface InvokeMessage {
+  readonly id: number;
+  readonly event: unknown;
+  readonly context: Record<string, any> & { deadlineMs: number };
+}
+
+type Handler = (event: unknown, context: unknown, callback?: (error: unknown, result?: unknown) => void) => unknown;
+
+const [codeDirectory, handlerString] = process.argv.slice(2);
+let handlerPromise: Promise<Handler> | undefined;
+
+// Kept out of the bundle's static analysis so esbuild leaves a real dynamic import for ES module handlers.
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
+
+async function loadHandler(): Promise<Handler> {
+  const lastDot = handlerString.lastIndexOf('.');
+  const modulePath = path.resolve(codeDirectory, handlerString.slice(0, lastDot));
+  const exportName = handlerString.slice(lastDot + 1);
+  let loaded: any;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- Lambda's own loader uses require for CommonJS handlers
+    loaded = require(require.resolve(modulePath, { paths: [codeDirectory] }));
+  } catch (error: any) {
+    if (error?.code !== 'ERR_REQUIRE_ESM' && error?.code !== 'MODULE_NOT_FOUND') throw error;
+    const candidates = ['.mjs', '.js', '.cjs'].map((extension) => modulePath + extension);
+    let lastError = error;
+    for (const candidate of candidates) {
+      try {
+        loaded = await importModule(pathToFileURL(candidate).href);
+        lastError = undefined;
+        break;
+      } catch (importError) {
+        lastError = importError;
+      }
+    }
+    if (lastError) throw lastError;
+  }
+  const handler = exportName.split('.').reduce((owner, key) => owner?.[key], loaded);
+  if (typeof handler !== 'function') {
+    const error = new Error(`${handlerString} is undefined or not exported`);
+    error.name = 'Runtime.HandlerNotFound';
+    throw error;
+  }
+  return handler;
+}
+
+function lambdaContext(context: InvokeMessage['context']) {
+  let callbackWaitsForEmptyEventLoop = true;
+  return {
+    ...context,
+    get callbackWaitsForEmptyEventLoop() { return callbackWaitsForEmptyEventLoop; },
+    set callbackWaitsForEmptyEventLoop(value: boolean) { callbackWaitsForEmptyEventLoop = value; },
+    getRemainingTimeInMillis: () => Math.max(0, context.deadlineMs - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function invokeHandler(handler: Handler, message: InvokeMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    // A handler of arity 3 answers through the callback; any other through its return value or promise.
+    const callback = (error: unknown, result?: unknown) => (error ? reject(error) : resolve(result));
+    try {
+      const returned = handler(message.event, lambdaContext(message.context), callback);
+      if (handler.length < 3 || (returned && typeof (returned as any).then === 'function')) {
+        Promise.resolve(returned).then(resolve, reject);
+      }
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+process.on('message', (message: InvokeMessage) => {
+  void (async () => {
+    try {
+      handlerPromise ??= loadHandler();
+      const result = await invokeHandler(await handlerPromise, message);
+      process.send!({ id: message.id, ok: true, result: result === undefined ? null : result });
+    } catch (error: any) {
+      // Lambda reports a thrown string as errorType "string"; an Error by its name.
+      const errorType = error instanceof Error ? error.name : typeof error;
+      const errorMessage = error instanceof Error ? error.message : String(error);
+      process.send!({ id: message.id, ok: false, errorType, errorMessage });
+    }
+  })();
+});
+
+// The parent owns this process's life: when the IPC channel closes (the runtime stopped), exit.
+process.on('disconnect', () => process.exit(0));

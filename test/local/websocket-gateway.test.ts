@@ -1,0 +1,165 @@
+import * as path from 'path';
+import { ApiGatewayManagementApiClient, GetConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import WebSocket from 'ws';
+import { FunctionRunner, LocalFunction } from '../../local/function-runner';
+import { WebSocketGateway, WebSocketGatewayOptions } from '../../local/websocket-gateway';
+
+const codeDirectory = path.join(__dirname, 'fixtures', 'handlers');
+
+/** Opens a client; resolves with the open socket, or with the HTTP status that refused the handshake. */
+function connect(url: string, protocols?: string[]): Promise<{ socket?: WebSocket; status?: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, protocols);
+    socket.once('open', () => resolve({ socket }));
+    socket.once('unexpected-response', (_request, response) => {
+      resolve({ status: response.statusCode });
+      response.resume();
+      socket.terminate();
+    });
+    socket.once('error', reject);
+  });
+}
+
+function nextMessage(socket: WebSocket): Promise<string> {
+  return new Promise((resolve) => socket.once('message', (data) => resolve(data.toString())));
+}
+
+function closed(socket: WebSocket): Promise<number> {
+  return new Promise((resolve) => socket.once('close', (code) => resolve(code)));
+}
+
+describe('WebSocketGateway', () => {
+  let runner: FunctionRunner;
+  let gateway: WebSocketGateway;
+  const logs: string[] = [];
+  const gatewayLog: Array<Record<string, unknown>> = [];
+
+  async function startGateway(overrides: Partial<WebSocketGatewayOptions> = {}) {
+    runner = new FunctionRunner({ region: 'eu-west-1', accountId: '000000000000', onLog: (name, line) => logs.push(`${name}: ${line}`) });
+    const fn = (handler: string): LocalFunction => ({
+      name: handler,
+      codeDirectory,
+      handler: `index.${handler}`,
+      timeoutSeconds: 10,
+      memorySizeMb: 128,
+      // the callback URL is known once the gateway listens; the function reads it from its environment
+      environment: { get CALLBACK_URL() { return gateway.callbackUrl; } } as any,
+    });
+    for (const name of ['authorizer', 'connect', 'disconnect', 'echo', 'whoami']) runner.register(fn(name));
+    gateway = new WebSocketGateway({
+      apiId: 'abcde12345',
+      stage: 'prod',
+      region: 'eu-west-1',
+      accountId: '000000000000',
+      routeSelectionExpression: '$request.body.action',
+      routes: [
+        { routeKey: '$connect', functionName: 'connect' },
+        { routeKey: '$disconnect', functionName: 'disconnect' },
+        { routeKey: '$default', functionName: 'echo' },
+        { routeKey: 'whoami', functionName: 'whoami', twoWay: true },
+      ],
+      authorizer: { functionName: 'authorizer', identitySource: ['route.request.querystring.token'] },
+      invoke: (name, event) => runner.invoke(name, event),
+      log: (entry) => gatewayLog.push(entry),
+      ...overrides,
+    });
+    await gateway.start();
+  }
+
+  afterEach(async () => {
+    await gateway.stop();
+    await runner.close();
+  });
+
+  test('an allowed client gets its message echoed through the management API, with the authorizer context', async () => {
+    await startGateway();
+    const { socket } = await connect(`${gateway.url}?token=good`);
+    const reply = nextMessage(socket!);
+    socket!.send('hello');
+    const echoed = JSON.parse(await reply);
+    expect(echoed.message).toBe('hello');
+    expect(echoed.authorizer).toEqual({ userId: 'user-1', groups: 'admins,users', principalId: 'user-1', integrationLatency: 0 });
+    socket!.close();
+  });
+
+  test('routes on $request.body.action and sends a two-way route\'s body back', async () => {
+    await startGateway();
+    const { socket } = await connect(`${gateway.url}?token=good`);
+    const reply = nextMessage(socket!);
+    socket!.send(JSON.stringify({ action: 'whoami' }));
+    expect(JSON.parse(await reply)).toMatchObject({ routeKey: 'whoami', authorizer: { userId: 'user-1' } });
+    // an unknown action falls back to $default
+    const fallback = nextMessage(socket!);
+    socket!.send(JSON.stringify({ action: 'nope' }));
+    expect(JSON.parse(await fallback).message).toBe('{"action":"nope"}');
+    socket!.close();
+  });
+
+  test('refuses with 401 without calling the authorizer when the identity source is missing', async () => {
+    await startGateway();
+    const { status } = await connect(gateway.url);
+    expect(status).toBe(401);
+    expect(logs.filter((line) => line.startsWith('authorizer'))).toEqual([]);
+    expect(gatewayLog).toContainEqual(expect.objectContaining({ event: 'connect', outcome: 'refused', statusCode: 401 }));
+  });
+
+  test('refuses with 403 on a Deny policy and 401 when the authorizer throws Unauthorized', async () => {
+    await startGateway();
+    expect((await connect(`${gateway.url}?token=bad`)).status).toBe(403);
+    expect((await connect(`${gateway.url}?token=throw-unauthorized`)).status).toBe(401);
+  });
+
+  test('refuses with the $connect integration\'s status when it is not 2xx', async () => {
+    await startGateway();
+    expect((await connect(`${gateway.url}?token=good&refuse=yes`)).status).toBe(500);
+  });
+
+  test('answers with the subprotocol the $connect integration returns', async () => {
+    await startGateway();
+    const { socket } = await connect(`${gateway.url}?token=good`, ['chat', 'other']);
+    expect(socket!.protocol).toBe('chat');
+    socket!.close();
+  });
+
+  test('runs $disconnect on close, after which the management API answers 410 GoneException', async () => {
+    await startGateway();
+    const client = new ApiGatewayManagementApiClient({
+      endpoint: gateway.callbackUrl, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
+    const { socket } = await connect(`${gateway.url}?token=good`);
+    const connectionId = gateway.connectionIds[0];
+    // WHEN a backend posts to the live connection with the AWS SDK, the client receives it
+    const received = nextMessage(socket!);
+    await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from('from backend') }));
+    expect(await received).toBe('from backend');
+    const info = await client.send(new GetConnectionCommand({ ConnectionId: connectionId }));
+    expect(info.Identity?.SourceIp).toBe('127.0.0.1');
+    // WHEN the client leaves
+    socket!.close();
+    await closed(socket!);
+    await waitFor(() => logs.some((line) => line.includes(`"disconnected":"${connectionId}"`)));
+    // THEN the SDK sees GoneException (410)
+    const error = await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from('late') })).catch((e) => e);
+    expect(error).toBeInstanceOf(GoneException);
+    expect(error.$metadata.httpStatusCode).toBe(410);
+    client.destroy();
+  });
+
+  test('closes a connection that sends a frame over 32 KiB with 1009', async () => {
+    await startGateway();
+    const { socket } = await connect(`${gateway.url}?token=good`);
+    const code = closed(socket!);
+    socket!.send('x'.repeat(33 * 1024));
+    expect(await code).toBe(1009);
+  });
+
+  test('closes an idle connection after the idle timeout', async () => {
+    await startGateway({ idleTimeoutSeconds: 1 });
+    const { socket } = await connect(`${gateway.url}?token=good`);
+    expect(await closed(socket!)).toBe(1001);
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
