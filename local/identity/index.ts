@@ -1,0 +1,2 @@
+export * from './local-identity-provider';
+export * from './cognito-tokens';

@@ -1,0 +1,230 @@
+/// <reference path="./dynalite-module.d.ts" />
+import { randomBytes } from 'node:crypto';
+import { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+
+/**
+ * DynamoDB for the local runtime: dynalite, in memory, on 127.0.0.1, with
+ * each table created from its CloudFormation `AWS::DynamoDB::Table`
+ * Properties (intrinsics already resolved), so the handlers meet the same
+ * keys, indexes and billing mode as in AWS.
+ *
+ * dynalite has no UpdateTimeToLive, so TTL is honoured here: items whose TTL
+ * attribute (a Number, epoch seconds) lies in the past are deleted by a
+ * periodic sweep, as DynamoDB does (DynamoDB may take up to days; readers
+ * must not rely on the exact moment either way).
+ */
+
+/** The subset of CloudFormation's AWS::DynamoDB::Table Properties that shapes a table. */
+export interface CloudFormationTableProperties {
+  readonly TableName?: unknown;
+  readonly KeySchema: ReadonlyArray<{ AttributeName: string; KeyType: string }>;
+  readonly AttributeDefinitions: ReadonlyArray<{ AttributeName: string; AttributeType: string }>;
+  readonly BillingMode?: string;
+  readonly ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
+  readonly GlobalSecondaryIndexes?: ReadonlyArray<CloudFormationIndex & {
+    ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
+  }>;
+  readonly LocalSecondaryIndexes?: ReadonlyArray<CloudFormationIndex>;
+  readonly TimeToLiveSpecification?: { AttributeName?: string; Enabled?: boolean | string };
+  readonly [other: string]: unknown;
+}
+
+interface CloudFormationIndex {
+  readonly IndexName: string;
+  readonly KeySchema: ReadonlyArray<{ AttributeName: string; KeyType: string }>;
+  readonly Projection?: { ProjectionType?: string; NonKeyAttributes?: string[] };
+}
+
+export interface LocalDynamoDbOptions {
+  /** One entry per table, in any order; a table without a string `TableName` gets a generated one. */
+  readonly tables: CloudFormationTableProperties[];
+  /** @default an ephemeral port */
+  readonly port?: number;
+  /** Region written into request signatures; dynalite ignores it. @default 'us-east-1' */
+  readonly region?: string;
+  /** How often expired TTL items are deleted; 0 disables the timer (call `sweepExpiredItems`). @default 5000 */
+  readonly ttlSweepIntervalMs?: number;
+  /** Epoch milliseconds, injected for tests of TTL. @default Date.now */
+  readonly clock?: () => number;
+}
+
+export interface LocalDynamoDb {
+  /** `http://127.0.0.1:<port>`: give it to handlers as `AWS_ENDPOINT_URL_DYNAMODB`. */
+  readonly endpoint: string;
+  /** The created tables' names, in the order of `options.tables`. */
+  readonly tableNames: string[];
+  /** Deletes every item whose TTL attribute is in the past; returns how many. */
+  sweepExpiredItems(): Promise<number>;
+  close(): Promise<void>;
+}
+
+type AttributeValue = Record<string, unknown>;
+
+export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const call = dynamoDbCaller(endpoint, options.region ?? 'us-east-1');
+  const clock = options.clock ?? Date.now;
+
+  const close = () => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+
+  const ttlTables: Array<{ tableName: string; ttlAttribute: string; keyAttributes: string[] }> = [];
+  const tableNames: string[] = [];
+  try {
+    for (const table of options.tables) {
+      const request = createTableRequest(table);
+      await call('CreateTable', request);
+      tableNames.push(request.TableName);
+      const ttl = table.TimeToLiveSpecification;
+      if (ttl?.AttributeName && (ttl.Enabled === true || ttl.Enabled === 'true')) {
+        ttlTables.push({
+          tableName: request.TableName,
+          ttlAttribute: ttl.AttributeName,
+          keyAttributes: table.KeySchema.map((key) => key.AttributeName),
+        });
+      }
+    }
+    for (const tableName of tableNames) {
+      await waitUntilActive(call, tableName);
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+
+  const sweepExpiredItems = async (): Promise<number> => {
+    let deleted = 0;
+    const now = Math.floor(clock() / 1000);
+    for (const { tableName, ttlAttribute, keyAttributes } of ttlTables) {
+      let startKey: unknown;
+      do {
+        const page = await call('Scan', {
+          TableName: tableName,
+          FilterExpression: '#ttl < :now',
+          ExpressionAttributeNames: { '#ttl': ttlAttribute },
+          ExpressionAttributeValues: { ':now': { N: String(now) } },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }) as { Items?: AttributeValue[]; LastEvaluatedKey?: unknown };
+        for (const item of page.Items ?? []) {
+          const key = Object.fromEntries(keyAttributes.map((name) => [name, item[name]]));
+          await call('DeleteItem', { TableName: tableName, Key: key });
+          deleted += 1;
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return deleted;
+  };
+
+  const intervalMs = options.ttlSweepIntervalMs ?? 5000;
+  let sweeping = false;
+  const timer = intervalMs > 0 && ttlTables.length > 0
+    ? setInterval(() => {
+      if (sweeping) return;
+      sweeping = true;
+      // A failed sweep (e.g. during shutdown) is retried on the next tick; TTL is best effort in AWS too.
+      sweepExpiredItems().catch(() => undefined).finally(() => { sweeping = false; });
+    }, intervalMs)
+    : undefined;
+  timer?.unref();
+
+  return {
+    endpoint,
+    tableNames,
+    sweepExpiredItems,
+    close: async () => {
+      if (timer) clearInterval(timer);
+      await close();
+    },
+  };
+}
+
+/** CreateTable input from template Properties: only what DynamoDB's CreateTable accepts and dynalite models. */
+export function createTableRequest(table: CloudFormationTableProperties): { TableName: string; [key: string]: unknown } {
+  const onDemand = table.BillingMode === 'PAY_PER_REQUEST';
+  const throughput = (given?: { ReadCapacityUnits: number; WriteCapacityUnits: number }) => onDemand
+    ? {}
+    : {
+      ProvisionedThroughput: {
+        ReadCapacityUnits: Number(given?.ReadCapacityUnits ?? 5),
+        WriteCapacityUnits: Number(given?.WriteCapacityUnits ?? 5),
+      },
+    };
+  const projection = (index: CloudFormationIndex) => ({
+    ProjectionType: index.Projection?.ProjectionType ?? 'KEYS_ONLY',
+    ...(index.Projection?.NonKeyAttributes ? { NonKeyAttributes: index.Projection.NonKeyAttributes } : {}),
+  });
+  return {
+    TableName: typeof table.TableName === 'string' && table.TableName.length > 0
+      ? table.TableName
+      : `local-table-${randomBytes(6).toString('hex')}`,
+    KeySchema: table.KeySchema,
+    AttributeDefinitions: table.AttributeDefinitions,
+    BillingMode: onDemand ? 'PAY_PER_REQUEST' : 'PROVISIONED',
+    ...throughput(table.ProvisionedThroughput),
+    ...(table.GlobalSecondaryIndexes?.length
+      ? {
+        GlobalSecondaryIndexes: table.GlobalSecondaryIndexes.map((index) => ({
+          IndexName: index.IndexName,
+          KeySchema: index.KeySchema,
+          Projection: projection(index),
+          ...throughput(index.ProvisionedThroughput),
+        })),
+      }
+      : {}),
+    ...(table.LocalSecondaryIndexes?.length
+      ? {
+        LocalSecondaryIndexes: table.LocalSecondaryIndexes.map((index) => ({
+          IndexName: index.IndexName,
+          KeySchema: index.KeySchema,
+          Projection: projection(index),
+        })),
+      }
+      : {}),
+  };
+}
+
+type DynamoDbCall = (operation: string, body: unknown) => Promise<unknown>;
+
+/** DynamoDB's JSON protocol; dynalite checks that a SigV4 header is present, not the signature. */
+function dynamoDbCaller(endpoint: string, region: string): DynamoDbCall {
+  return async (operation, body) => {
+    const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const response = await fetch(`${endpoint}/`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-amz-json-1.0',
+        'X-Amz-Target': `DynamoDB_20120810.${operation}`,
+        'X-Amz-Date': amzDate,
+        'Authorization': `AWS4-HMAC-SHA256 Credential=local/${amzDate.slice(0, 8)}/${region}/dynamodb/aws4_request, ` +
+          'SignedHeaders=host;x-amz-date, Signature=0',
+      },
+      body: JSON.stringify(body),
+    });
+    const result = await response.json() as { __type?: string; message?: string };
+    if (!response.ok) {
+      throw new Error(`DynamoDB ${operation} failed: ${result.__type ?? response.status}: ${result.message ?? ''}`);
+    }
+    return result;
+  };
+}
+
+async function waitUntilActive(call: DynamoDbCall, tableName: string): Promise<void> {
+  // createTableMs is 0, so a table turns ACTIVE on dynalite's next tick; the bound only guards against a wedged store.
+  for (let attempt = 0; attempt < 400; attempt++) {
+    const description = await call('DescribeTable', { TableName: tableName }) as { Table?: { TableStatus?: string } };
+    if (description.Table?.TableStatus === 'ACTIVE') {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`DynamoDB table ${tableName} did not become ACTIVE`);
+}

@@ -1,0 +1,233 @@
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  NotAuthorizedException,
+  ResourceNotFoundException,
+  SignUpCommand,
+  UsernameExistsException,
+  UserNotConfirmedException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { LocalIdentityProvider, LocalIdentityServer } from '../../local/identity';
+
+const REGION = 'eu-west-1';
+const POOL_ID = 'eu-west-1_LocalPool1';
+const CLIENT_ID = 'localclientone';
+const OTHER_POOL_ID = 'eu-west-1_LocalPool2';
+const OTHER_POOL_CLIENT_ID = 'localclienttwo';
+
+function decodePayload(jwt: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'));
+}
+
+describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
+  let provider: LocalIdentityProvider;
+  let server: LocalIdentityServer;
+  let cognito: CognitoIdentityProviderClient;
+
+  beforeAll(async () => {
+    provider = new LocalIdentityProvider({
+      region: REGION,
+      userPools: [
+        { userPoolId: POOL_ID, clientIds: [CLIENT_ID], autoVerifyEmail: true },
+        { userPoolId: OTHER_POOL_ID, clientIds: [OTHER_POOL_CLIENT_ID] },
+      ],
+    });
+    server = await provider.listen();
+    cognito = new CognitoIdentityProviderClient({
+      region: REGION,
+      endpoint: server.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+  });
+
+  afterAll(async () => {
+    cognito.destroy();
+    await server.close();
+  });
+
+  test('SignUp, ConfirmSignUp and USER_PASSWORD_AUTH issue tokens that CognitoJwtVerifier accepts for the pool and client', async () => {
+    // GIVEN a user who signed up but has not confirmed
+    const signUp = await cognito.send(new SignUpCommand({
+      ClientId: CLIENT_ID,
+      Username: 'alice',
+      Password: 'Passw0rd!',
+      UserAttributes: [{ Name: 'email', Value: 'alice@example.com' }],
+    }));
+    expect(signUp.UserConfirmed).toBe(false);
+    await expect(cognito.send(new InitiateAuthCommand({
+      ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'alice', PASSWORD: 'Passw0rd!' },
+    }))).rejects.toBeInstanceOf(UserNotConfirmedException);
+
+    // WHEN she confirms (any code: no code is ever sent locally) and signs in
+    await cognito.send(new ConfirmSignUpCommand({ ClientId: CLIENT_ID, Username: 'alice', ConfirmationCode: '123456' }));
+    const signIn = await cognito.send(new InitiateAuthCommand({
+      ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'alice', PASSWORD: 'Passw0rd!' },
+    }));
+
+    // THEN the tokens verify against the pool's JWKS, for this client, with Cognito's claims
+    const result = signIn.AuthenticationResult!;
+    expect(result.TokenType).toBe('Bearer');
+    expect(result.ExpiresIn).toBe(3600);
+    expect(result.RefreshToken).toEqual(expect.any(String));
+    const idVerifier = CognitoJwtVerifier.create({ userPoolId: POOL_ID, clientId: CLIENT_ID, tokenUse: 'id' });
+    idVerifier.cacheJwks(provider.jwks(POOL_ID) as any);
+    const idClaims = await idVerifier.verify(result.IdToken!);
+    expect(idClaims).toMatchObject({
+      'sub': signUp.UserSub,
+      'iss': `https://cognito-idp.${REGION}.amazonaws.com/${POOL_ID}`,
+      'aud': CLIENT_ID,
+      'token_use': 'id',
+      'cognito:username': 'alice',
+      'email': 'alice@example.com',
+      'email_verified': true,
+    });
+    expect(idClaims.exp - idClaims.iat).toBe(3600);
+    expect(idClaims.auth_time).toBe(idClaims.iat);
+    expect(idClaims.jti).toEqual(expect.any(String));
+    expect(idClaims).not.toHaveProperty('cognito:groups');
+
+    const accessVerifier = CognitoJwtVerifier.create({ userPoolId: POOL_ID, clientId: CLIENT_ID, tokenUse: 'access' });
+    accessVerifier.cacheJwks(provider.jwks(POOL_ID) as any);
+    const accessClaims = await accessVerifier.verify(result.AccessToken!);
+    expect(accessClaims).toMatchObject({ sub: signUp.UserSub, client_id: CLIENT_ID, token_use: 'access', username: 'alice' });
+    expect(accessClaims).not.toHaveProperty('aud');
+  });
+
+  test('the token header names the key the JWKS publishes, and another pool\'s verifier refuses the token', async () => {
+    provider.createUser({ userPoolId: POOL_ID, username: 'carol', password: 'Passw0rd!' });
+    const signIn = await cognito.send(new InitiateAuthCommand({
+      ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'carol', PASSWORD: 'Passw0rd!' },
+    }));
+    const idToken = signIn.AuthenticationResult!.IdToken!;
+    const header = JSON.parse(Buffer.from(idToken.split('.')[0], 'base64url').toString('utf8'));
+    expect(header).toEqual({ kid: provider.jwks(POOL_ID).keys[0].kid, alg: 'RS256' });
+
+    const otherPoolVerifier = CognitoJwtVerifier.create({ userPoolId: OTHER_POOL_ID, clientId: OTHER_POOL_CLIENT_ID, tokenUse: 'id' });
+    otherPoolVerifier.cacheJwks(provider.jwks(OTHER_POOL_ID) as any);
+    await expect(otherPoolVerifier.verify(idToken)).rejects.toThrow();
+  });
+
+  test('a created user carries cognito:groups in both tokens', async () => {
+    provider.createUser({ userPoolId: POOL_ID, username: 'admin', password: 'Adm1n-pass', email: 'admin@example.com', groups: ['admins', 'staff'] });
+    const signIn = await cognito.send(new InitiateAuthCommand({
+      ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'admin', PASSWORD: 'Adm1n-pass' },
+    }));
+    expect(decodePayload(signIn.AuthenticationResult!.IdToken!)['cognito:groups']).toEqual(['admins', 'staff']);
+    expect(decodePayload(signIn.AuthenticationResult!.AccessToken!)['cognito:groups']).toEqual(['admins', 'staff']);
+  });
+
+  test('a wrong password and an unknown user both get NotAuthorizedException with the same message', async () => {
+    provider.createUser({ userPoolId: POOL_ID, username: 'bob', password: 'Corr3ct-pass' });
+    const wrongPassword = cognito.send(new InitiateAuthCommand({
+      ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'bob', PASSWORD: 'wrong' },
+    }));
+    await expect(wrongPassword).rejects.toBeInstanceOf(NotAuthorizedException);
+    await expect(wrongPassword).rejects.toThrow('Incorrect username or password.');
+    await expect(cognito.send(new InitiateAuthCommand({
+      ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'nobody', PASSWORD: 'wrong' },
+    }))).rejects.toThrow('Incorrect username or password.');
+  });
+
+  test('an unknown app client gets ResourceNotFoundException', async () => {
+    await expect(cognito.send(new InitiateAuthCommand({
+      ClientId: 'no-such-client', AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'bob', PASSWORD: 'Corr3ct-pass' },
+    }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(cognito.send(new SignUpCommand({ ClientId: 'no-such-client', Username: 'x', Password: 'Passw0rd!' })))
+      .rejects.toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  test('signing up an existing username gets UsernameExistsException; confirming twice gets NotAuthorizedException', async () => {
+    await cognito.send(new SignUpCommand({ ClientId: CLIENT_ID, Username: 'dave', Password: 'Passw0rd!' }));
+    await expect(cognito.send(new SignUpCommand({ ClientId: CLIENT_ID, Username: 'dave', Password: 'Other-pass1' })))
+      .rejects.toBeInstanceOf(UsernameExistsException);
+    await cognito.send(new ConfirmSignUpCommand({ ClientId: CLIENT_ID, Username: 'dave', ConfirmationCode: '1' }));
+    await expect(cognito.send(new ConfirmSignUpCommand({ ClientId: CLIENT_ID, Username: 'dave', ConfirmationCode: '1' })))
+      .rejects.toBeInstanceOf(NotAuthorizedException);
+  });
+
+  test('REFRESH_TOKEN_AUTH issues fresh tokens of the same sign-in, for the client that signed in only', async () => {
+    // GIVEN a sign-in at t0, and a provider clock we move forward
+    let now = Date.UTC(2030, 0, 1);
+    const timedProvider = new LocalIdentityProvider({
+      region: REGION, userPools: [{ userPoolId: POOL_ID, clientIds: [CLIENT_ID, 'secondclient'] }], clock: () => now,
+    });
+    const timedServer = await timedProvider.listen();
+    const client = new CognitoIdentityProviderClient({
+      region: REGION, endpoint: timedServer.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const { sub } = timedProvider.createUser({ userPoolId: POOL_ID, username: 'erin', password: 'Passw0rd!' });
+      const signIn = await client.send(new InitiateAuthCommand({
+        ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'erin', PASSWORD: 'Passw0rd!' },
+      }));
+      const first = decodePayload(signIn.AuthenticationResult!.IdToken!);
+
+      // WHEN it is refreshed 50 minutes later
+      now += 50 * 60 * 1000;
+      const refreshed = await client.send(new InitiateAuthCommand({
+        ClientId: CLIENT_ID, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: signIn.AuthenticationResult!.RefreshToken! },
+      }));
+
+      // THEN the new ID token is for the same user and sign-in, newly issued, and no new refresh token is returned
+      expect(refreshed.AuthenticationResult!.RefreshToken).toBeUndefined();
+      const second = decodePayload(refreshed.AuthenticationResult!.IdToken!);
+      expect(second).toMatchObject({ sub, 'auth_time': first.auth_time, 'origin_jti': first.origin_jti, 'cognito:username': 'erin' });
+      expect(second.iat).toBe((first.iat as number) + 50 * 60);
+      expect(second.jti).not.toBe(first.jti);
+
+      // AND the refresh token is refused for another client and when it is not one we issued
+      await expect(client.send(new InitiateAuthCommand({
+        ClientId: 'secondclient', AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: signIn.AuthenticationResult!.RefreshToken! },
+      }))).rejects.toBeInstanceOf(NotAuthorizedException);
+      await expect(client.send(new InitiateAuthCommand({
+        ClientId: CLIENT_ID, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: 'made-up' },
+      }))).rejects.toBeInstanceOf(NotAuthorizedException);
+    } finally {
+      client.destroy();
+      await timedServer.close();
+    }
+  });
+
+  test('serves the JWKS at Cognito\'s path over GET, 404 for an unknown pool', async () => {
+    const response = await fetch(`${server.endpoint}/${POOL_ID}/.well-known/jwks.json`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(provider.jwks(POOL_ID));
+    expect(provider.jwks(POOL_ID).keys[0]).toMatchObject({ alg: 'RS256', kty: 'RSA', use: 'sig', e: 'AQAB' });
+    expect((await fetch(`${server.endpoint}/eu-west-1_Nope/.well-known/jwks.json`)).status).toBe(404);
+  });
+
+  test('answers a browser\'s CORS preflight and marks responses readable cross-origin', async () => {
+    const preflight = await fetch(server.endpoint, {
+      method: 'OPTIONS',
+      headers: { 'Origin': 'http://127.0.0.1:9', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-amz-target' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type,x-amz-target');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+  });
+
+  test('a browser-style fetch gets Cognito\'s error body for an unknown operation and for non-JSON', async () => {
+    const unknown = await fetch(server.endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.DeleteUserPool' },
+      body: '{}',
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await unknown.json()).toMatchObject({ __type: 'UnknownOperationException' });
+    const garbage = await fetch(server.endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+      body: 'not json',
+    });
+    expect(await garbage.json()).toMatchObject({ __type: 'SerializationException' });
+  });
+
+  test('refuses a pool id from which aws-jwt-verify could not derive the issuer', () => {
+    expect(() => new LocalIdentityProvider({ region: REGION, userPools: [{ userPoolId: 'MyPool', clientIds: [] }] }))
+      .toThrow(/must look like a Cognito pool id/);
+  });
+});
