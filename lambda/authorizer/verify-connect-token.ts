@@ -101,20 +101,23 @@ const REASON_BY_ERROR_CLASS: ReadonlyArray<[abstract new (...args: any[]) => Err
   [errors.CognitoJwtInvalidClientIdError, 'client-invalid'],
   [errors.JwtInvalidAudienceError, 'client-invalid'],
   [errors.JwtInvalidIssuerError, 'issuer-invalid'],
+  // With a correct configuration, the one ParameterValidationError a token can cause: an iss not configured (or absent).
+  [errors.ParameterValidationError, 'issuer-invalid'],
   [errors.JwtExpiredError, 'token-expired'],
   [errors.JwtNotBeforeError, 'token-not-yet-valid'],
   [errors.JwtInvalidSignatureAlgorithmError, 'algorithm-invalid'],
   [errors.JwtInvalidSignatureError, 'signature-invalid'],
   [errors.JwtWithoutValidKidError, 'kid-missing'],
   [errors.KidNotFoundInJwksError, 'kid-unknown'],
+  // A refetch refused because another unknown kid was seen moments ago: this kid is unknown too.
+  [errors.WaitPeriodNotYetEndedJwkError, 'kid-unknown'],
   [errors.JwtParseError, 'token-malformed'],
-  // The JWKS could not be had or used: down, slow, not JSON, not a key set, or refetch still penalised.
+  // The JWKS could not be had or used: down, slow, not JSON, not a key set.
   [errors.FetchError, 'jwks-unavailable'],
   [errors.JwksValidationError, 'jwks-unavailable'],
   [errors.JwkValidationError, 'jwks-unavailable'],
   [errors.JwkInvalidUseError, 'jwks-unavailable'],
   [errors.JwkInvalidKtyError, 'jwks-unavailable'],
-  [errors.WaitPeriodNotYetEndedJwkError, 'jwks-unavailable'],
   [errors.JwksNotAvailableInCacheError, 'jwks-unavailable'],
   [errors.JwtInvalidClaimError, 'token-invalid'],
   [errors.JwtBaseError, 'token-invalid'],
