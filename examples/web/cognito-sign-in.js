@@ -1,0 +1,73 @@
+// Cognito's InitiateAuth over its public JSON API, as a browser can call it without the AWS SDK:
+// USER_PASSWORD_AUTH to sign in, REFRESH_TOKEN_AUTH for a fresh ID token after a drop.
+// The same calls work against real Cognito (https://cognito-idp.<region>.amazonaws.com/)
+// and against the local runtime's identity endpoint.
+
+/** An error Cognito returned: `type` is its `__type` (e.g. NotAuthorizedException). */
+export class CognitoError extends Error {
+  constructor(type, message) {
+    super(message);
+    this.name = 'CognitoError';
+    this.type = type;
+  }
+}
+
+export function defaultCognitoEndpoint(region) {
+  return `https://cognito-idp.${region}.amazonaws.com/`;
+}
+
+async function initiateAuth(endpoint, body) {
+  let response;
+  try {
+    response = await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-amz-json-1.1',
+        'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+      },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new CognitoError('NetworkError', `cannot reach the sign-in endpoint ${endpoint}`);
+  }
+  const result = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    // __type may carry a namespace prefix ("com.amazonaws...#NotAuthorizedException").
+    const type = String(result.__type ?? 'UnknownError').split('#').pop();
+    throw new CognitoError(type, result.message ?? result.Message ?? `sign-in failed (HTTP ${response.status})`);
+  }
+  if (!result.AuthenticationResult) {
+    throw new CognitoError('ChallengeNotSupported', `this page cannot answer the ${result.ChallengeName} challenge`);
+  }
+  return result.AuthenticationResult;
+}
+
+/** Seconds since the epoch at which a JWT expires, from its payload (no verification: the server verifies). */
+export function tokenExpiry(jwt) {
+  const payload = jwt.split('.')[1] ?? '';
+  try {
+    return JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))).exp ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Signs in with username and password; returns `{ idToken, refreshToken, expiresAt }`. */
+export async function signIn({ endpoint, clientId, username, password }) {
+  const result = await initiateAuth(endpoint, {
+    AuthFlow: 'USER_PASSWORD_AUTH',
+    ClientId: clientId,
+    AuthParameters: { USERNAME: username, PASSWORD: password },
+  });
+  return { idToken: result.IdToken, refreshToken: result.RefreshToken, expiresAt: tokenExpiry(result.IdToken) };
+}
+
+/** A fresh ID token for the same sign-in; Cognito returns no new refresh token. */
+export async function refreshSession({ endpoint, clientId }, session) {
+  const result = await initiateAuth(endpoint, {
+    AuthFlow: 'REFRESH_TOKEN_AUTH',
+    ClientId: clientId,
+    AuthParameters: { REFRESH_TOKEN: session.refreshToken },
+  });
+  return { idToken: result.IdToken, refreshToken: session.refreshToken, expiresAt: tokenExpiry(result.IdToken) };
+}
