@@ -34,6 +34,12 @@ export interface LocalUserPoolOptions {
 export interface LocalIdentityProviderOptions {
   readonly region: string;
   readonly userPools: LocalUserPoolOptions[];
+  /**
+   * Confirms a user at SignUp (`UserConfirmed: true`), as a pre-sign-up trigger that auto-confirms would:
+   * no confirmation code can reach anyone locally. With false, SignUp leaves the user unconfirmed as Cognito
+   * does, and ConfirmSignUp accepts any non-empty code. @default true
+   */
+  readonly autoConfirmSignUp?: boolean;
   /** Lifetime of ID and access tokens. @default 3600 (Cognito's default) */
   readonly tokenValiditySeconds?: number;
   /** Milliseconds since the epoch; injected so tests can mint tokens at a chosen time. @default Date.now */
@@ -98,11 +104,13 @@ export class LocalIdentityProvider {
   private readonly poolIdByClientId = new Map<string, string>();
   private readonly refreshGrants = new Map<string, RefreshGrant>();
   private readonly tokenValiditySeconds: number;
+  private readonly autoConfirmSignUp: boolean;
   private readonly clock: () => number;
 
   constructor(options: LocalIdentityProviderOptions) {
     this.region = options.region;
     this.tokenValiditySeconds = options.tokenValiditySeconds ?? 3600;
+    this.autoConfirmSignUp = options.autoConfirmSignUp ?? true;
     this.clock = options.clock ?? Date.now;
     for (const pool of options.userPools) {
       if (!/^[\w-]+_[0-9a-zA-Z]+$/.test(pool.userPoolId)) {
@@ -133,7 +141,8 @@ export class LocalIdentityProvider {
   /** A confirmed user, as AdminCreateUser plus a permanent password would leave it (demo user, tests). */
   createUser(options: CreateUserOptions): { sub: string } {
     const pool = this.pool(options.userPoolId);
-    const user = this.addUser(pool, options.username, options.password, options.email, true);
+    // As an administrator creating a user with `email_verified` set would.
+    const user = this.addUser(pool, options.username, options.password, options.email, true, true);
     user.groups.push(...(options.groups ?? []));
     return { sub: user.sub };
   }
@@ -215,17 +224,21 @@ export class LocalIdentityProvider {
     const password = requiredString(body, 'Password');
     const attributes = Array.isArray(body.UserAttributes) ? body.UserAttributes as Array<{ Name?: unknown; Value?: unknown }> : [];
     const email = attributes.find((attribute) => attribute.Name === 'email')?.Value;
-    const user = this.addUser(pool, username, password, typeof email === 'string' ? email : undefined, false);
+    const user = this.addUser(pool, username, password, typeof email === 'string' ? email : undefined, this.autoConfirmSignUp,
+      pool.options.autoVerifyEmail === true);
     return {
-      UserConfirmed: false,
+      UserConfirmed: user.confirmed,
       UserSub: user.sub,
-      ...(user.email !== undefined
+      ...(user.email !== undefined && !user.confirmed
         ? { CodeDeliveryDetails: { AttributeName: 'email', DeliveryMedium: 'EMAIL', Destination: maskEmail(user.email) } }
         : {}),
     };
   }
 
-  /** No code is ever sent, so any non-empty code confirms the user. */
+  /**
+   * No code is ever sent, so any non-empty code confirms the user. Confirming a confirmed user fails as in
+   * Cognito, except for users auto-confirmed at SignUp: a client written for Cognito's code flow still works.
+   */
   private confirmSignUp(body: Record<string, unknown>): unknown {
     const pool = this.poolOfClient(body.ClientId);
     const username = requiredString(body, 'Username');
@@ -234,7 +247,7 @@ export class LocalIdentityProvider {
     if (!user) {
       throw new CognitoError('UserNotFoundException', 'Username/client id combination not found.');
     }
-    if (user.confirmed) {
+    if (user.confirmed && !this.autoConfirmSignUp) {
       throw new CognitoError('NotAuthorizedException', 'User cannot be confirmed. Current status is CONFIRMED');
     }
     user.confirmed = true;
@@ -303,7 +316,8 @@ export class LocalIdentityProvider {
     };
   }
 
-  private addUser(pool: LocalUserPool, username: string, password: string, email: string | undefined, confirmed: boolean): LocalUser {
+  private addUser(pool: LocalUserPool, username: string, password: string, email: string | undefined, confirmed: boolean,
+    emailVerified: boolean): LocalUser {
     if (username.length === 0 || password.length === 0) {
       throw new CognitoError('InvalidParameterException', 'Username and Password must not be empty');
     }
@@ -317,7 +331,7 @@ export class LocalIdentityProvider {
       passwordSalt,
       passwordHash: hashPassword(passwordSalt, password),
       email,
-      emailVerified: email !== undefined && (confirmed || pool.options.autoVerifyEmail === true),
+      emailVerified: email !== undefined && emailVerified,
       confirmed,
       groups: [],
     };

@@ -29,6 +29,7 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
   beforeAll(async () => {
     provider = new LocalIdentityProvider({
       region: REGION,
+      autoConfirmSignUp: false,
       userPools: [
         { userPoolId: POOL_ID, clientIds: [CLIENT_ID], autoVerifyEmail: true },
         { userPoolId: OTHER_POOL_ID, clientIds: [OTHER_POOL_CLIENT_ID] },
@@ -138,7 +139,7 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
       .rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
-  test('signing up an existing username gets UsernameExistsException; confirming twice gets NotAuthorizedException', async () => {
+  test('signing up an existing username gets UsernameExistsException; confirming twice gets NotAuthorizedException (autoConfirmSignUp false)', async () => {
     await cognito.send(new SignUpCommand({ ClientId: CLIENT_ID, Username: 'dave', Password: 'Passw0rd!' }));
     await expect(cognito.send(new SignUpCommand({ ClientId: CLIENT_ID, Username: 'dave', Password: 'Other-pass1' })))
       .rejects.toBeInstanceOf(UsernameExistsException);
@@ -224,6 +225,24 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
       body: 'not json',
     });
     expect(await garbage.json()).toMatchObject({ __type: 'SerializationException' });
+  });
+
+  test('by default SignUp confirms the user at once, and a ConfirmSignUp that follows still succeeds', async () => {
+    const autoConfirming = new LocalIdentityProvider({ region: REGION, userPools: [{ userPoolId: POOL_ID, clientIds: [CLIENT_ID] }] });
+    const autoServer = await autoConfirming.listen();
+    const client = new CognitoIdentityProviderClient({ region: REGION, endpoint: autoServer.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const signUp = await client.send(new SignUpCommand({ ClientId: CLIENT_ID, Username: 'gina', Password: 'Passw0rd!' }));
+      expect(signUp.UserConfirmed).toBe(true);
+      const signIn = await client.send(new InitiateAuthCommand({
+        ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'gina', PASSWORD: 'Passw0rd!' },
+      }));
+      expect(decodePayload(signIn.AuthenticationResult!.IdToken!).sub).toBe(signUp.UserSub);
+      await client.send(new ConfirmSignUpCommand({ ClientId: CLIENT_ID, Username: 'gina', ConfirmationCode: '000000' }));
+    } finally {
+      client.destroy();
+      await autoServer.close();
+    }
   });
 
   test('refuses a pool id from which aws-jwt-verify could not derive the issuer', () => {
