@@ -1,0 +1,172 @@
+import { existsSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import WebSocket from 'ws';
+import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
+import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+function connect(url: string): Promise<{ socket?: WebSocket; status?: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.once('open', () => resolve({ socket }));
+    socket.once('unexpected-response', (_request, response) => {
+      resolve({ status: response.statusCode });
+      response.resume();
+      socket.terminate();
+    });
+    socket.once('error', reject);
+  });
+}
+
+function nextMessage(socket: WebSocket): Promise<string> {
+  return new Promise((resolve) => socket.once('message', (data) => resolve(data.toString())));
+}
+
+async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('startLocalRuntime on a synthesized app', () => {
+  const assembly = mkdtempSync(path.join(tmpdir(), 'local-runtime-test-'));
+  const handlerLogs: string[] = [];
+  let runtime: LocalRuntime;
+  let cognito: CognitoIdentityProviderClient;
+  let dynamo: DynamoDBClient;
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(__dirname, '..', '..', 'assets', 'authorizer', 'index.js'))) {
+      throw new Error('assets/ is missing: run `npx projen bundle` first');
+    }
+    synthesizeWebSocketTestApp(assembly);
+    runtime = await startLocalRuntime({ cloudAssembly: assembly, onHandlerLog: (name, line) => handlerLogs.push(`${name} ${line}`) });
+    cognito = new CognitoIdentityProviderClient({ region: runtime.region, endpoint: runtime.cognitoEndpoint, credentials });
+    dynamo = new DynamoDBClient({ region: runtime.region, endpoint: runtime.dynamoDbEndpoint, credentials });
+  });
+
+  afterAll(async () => {
+    cognito?.destroy();
+    dynamo?.destroy();
+    await runtime?.stop();
+    rmSync(assembly, { recursive: true, force: true });
+  });
+
+  async function signUpAndSignIn(username: string): Promise<string> {
+    await cognito.send(new SignUpCommand({
+      ClientId: runtime.userPoolClientId,
+      Username: username,
+      Password: 'Correct-horse-1',
+      UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }],
+    }));
+    const auth = await cognito.send(new InitiateAuthCommand({
+      ClientId: runtime.userPoolClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: 'Correct-horse-1' },
+    }));
+    return auth.AuthenticationResult!.IdToken!;
+  }
+
+  const connectionRow = (connectionId: string) => dynamo.send(new GetItemCommand({
+    TableName: Object.values(runtime.tableNames)[0],
+    Key: { connectionId: { S: connectionId } },
+    ConsistentRead: true,
+  }));
+
+  test('serves the template\'s API at its stage with the endpoints a client needs', () => {
+    expect(runtime.websocketUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/prod$/);
+    expect(runtime.callbackUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/prod$/);
+    expect(runtime.userPoolId).toMatch(new RegExp(`^${runtime.region}_[0-9A-Za-z]+$`));
+    expect(runtime.apis[0].routeKeys.sort()).toEqual(['$connect', '$default', '$disconnect', 'whoami']);
+  });
+
+  test('a signed-in user connects with the ID token, gets the echo, and has a row until the connection closes', async () => {
+    // GIVEN a user who signed up and signed in through the Cognito-compatible endpoint
+    const idToken = await signUpAndSignIn('alice');
+    const sub = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()).sub;
+    // WHEN they connect with the token the way the AWS sample's client does
+    const { socket, status } = await connect(`${runtime.websocketUrl}?idToken=${idToken}`);
+    expect(status).toBeUndefined();
+    const reply = nextMessage(socket!);
+    socket!.send('hello');
+    // THEN the deployed echo handler answers through the local management API
+    expect(JSON.parse(await reply)).toEqual({ message: 'hello' });
+    // AND the deployed connect handler wrote the row to the local table
+    const [connectionId] = (await eventually(async () => collectConnectionIds(handlerLogs), (ids) => ids.length > 0));
+    const row = await connectionRow(connectionId);
+    expect(row.Item?.userId?.S).toBe(sub);
+    // WHEN the client closes, THEN $disconnect deletes the row
+    socket!.close();
+    await eventually(() => connectionRow(connectionId), (result) => result.Item === undefined);
+    // AND the management API answers GoneException (410) for the closed connection
+    const management = new ApiGatewayManagementApiClient({ region: runtime.region, endpoint: runtime.callbackUrl, credentials });
+    const error = await management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from('late') })).catch((e) => e);
+    management.destroy();
+    expect(error).toBeInstanceOf(GoneException);
+  });
+
+  test('refuses a connection without a token (401) and with a bad token (403)', async () => {
+    expect((await connect(runtime.websocketUrl)).status).toBe(401);
+    expect((await connect(`${runtime.websocketUrl}?idToken=not.a.token`)).status).toBe(403);
+    const forged = (await signUpAndSignIn('mallory')).replace(/.{4}$/, 'AAAA');
+    expect((await connect(`${runtime.websocketUrl}?idToken=${forged}`)).status).toBe(403);
+  });
+
+  test('the app\'s own route (inline code) receives the authorizer context and its environment resolved locally', async () => {
+    const idToken = await signUpAndSignIn('bob');
+    const sub = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()).sub;
+    const { socket } = await connect(`${runtime.websocketUrl}?idToken=${idToken}`);
+    const reply = nextMessage(socket!);
+    socket!.send(JSON.stringify({ action: 'whoami' }));
+    const answer = JSON.parse(await reply);
+    socket!.close();
+    expect(answer.route).toBe('whoami');
+    expect(answer.authorizer).toMatchObject({ userId: sub, principalId: sub, username: 'bob', tokenUse: 'id' });
+    expect(Object.values(runtime.tableNames)).toContain(answer.table);
+  });
+
+  test('the demo user signs in with the printed credentials', async () => {
+    const auth = await cognito.send(new InitiateAuthCommand({
+      ClientId: runtime.userPoolClientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: runtime.demoUser!.username, PASSWORD: runtime.demoUser!.password },
+    }));
+    expect(auth.AuthenticationResult?.IdToken).toBeDefined();
+  });
+
+  test('serves the endpoints as /config.json for the web client', async () => {
+    const config = await (await fetch(new URL('config.json', runtime.webUrl))).json();
+    expect(config).toEqual({
+      websocketUrl: runtime.websocketUrl,
+      callbackUrl: runtime.callbackUrl,
+      region: runtime.region,
+      userPoolId: runtime.userPoolId,
+      userPoolClientId: runtime.userPoolClientId,
+      cognitoEndpoint: runtime.cognitoEndpoint,
+      webUrl: runtime.webUrl,
+    });
+  });
+
+  test('no handler logged a token', () => {
+    expect(handlerLogs.length).toBeGreaterThan(0);
+    expect(handlerLogs.filter((line) => line.includes('eyJ'))).toEqual([]);
+  });
+});
+
+/** Connection ids as the deployed connect handler logs them (one JSON line per event). */
+function collectConnectionIds(lines: string[]): string[] {
+  return lines.flatMap((line) => {
+    const json = line.slice(line.indexOf(' ') + 1);
+    try {
+      const entry = JSON.parse(json.slice(json.indexOf('{')));
+      return entry.handler === 'connect' && entry.outcome === 'connected' && entry.connectionId ? [entry.connectionId] : [];
+    } catch {
+      return [];
+    }
+  });
+}
