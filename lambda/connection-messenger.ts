@@ -1,5 +1,26 @@
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 
+/**
+ * The management API client the handlers use. maxAttempts 1: `postToConnection` owns the retry
+ * policy (throttling only, never a 410 or a 500 that may have been delivered). The timeouts keep a
+ * hung @connections call from holding the handler until its Lambda timeout.
+ */
+export function createManagementApiClient(endpoint: string): ApiGatewayManagementApiClient {
+  return new ApiGatewayManagementApiClient({
+    endpoint,
+    maxAttempts: 1,
+    requestHandler: {
+      connectionTimeout: MANAGEMENT_API_CONNECT_TIMEOUT_MS,
+      requestTimeout: MANAGEMENT_API_REQUEST_TIMEOUT_MS,
+      // Without it the SDK only warns on a request timeout and keeps waiting.
+      throwOnRequestTimeout: true,
+    },
+  });
+}
+
+export const MANAGEMENT_API_CONNECT_TIMEOUT_MS = 1_000;
+export const MANAGEMENT_API_REQUEST_TIMEOUT_MS = 3_000;
+
 /** What became of one message: delivered, the connection is gone (410), or it could not be delivered. */
 export type PostOutcome =
   | { readonly status: 'delivered'; readonly attempts: number }
@@ -29,8 +50,8 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 
 /**
  * Posts one message to one connection through the @connections management API.
- * The client must be built with `maxAttempts: 1`: this function owns the retries, so a
- * 410 is seen on the first answer and a 500 (which may have been delivered) is not re-sent.
+ * Give it a client from `createManagementApiClient` (no SDK retries): this function owns the
+ * retries, so a 410 is seen on the first answer and a 500 (which may have been delivered) is not re-sent.
  */
 export async function postToConnection(
   connectionId: string, data: string | Uint8Array, deps: MessengerDeps,

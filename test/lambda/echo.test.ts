@@ -1,0 +1,135 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { ConnectionsTable, startConnectionsTable, TEST_CREDENTIALS, TEST_REGION } from './dynalite-connections-table';
+import { LocalManagementApi } from './local-management-api';
+import {
+  createManagementApiClient, MANAGEMENT_API_REQUEST_TIMEOUT_MS, THROTTLE_RETRY_POLICY,
+} from '../../lambda/connection-messenger';
+import { ConnectionsStore } from '../../lambda/connections-store';
+import { echoMessage, EchoEvent } from '../../lambda/echo/echo-message';
+import { LogFields } from '../../lambda/structured-log';
+
+const USER_ID = '5f1c1a0e-1111-4222-8333-944455556666';
+
+let table: ConnectionsTable;
+let store: ConnectionsStore;
+let api: LocalManagementApi;
+let client: ApiGatewayManagementApiClient;
+let logged: LogFields[];
+let sleeps: number[];
+
+beforeAll(async () => {
+  table = await startConnectionsTable();
+  store = new ConnectionsStore(table.client, table.tableName);
+  api = await LocalManagementApi.start('prod');
+  // The production client factory, pointed at the local @connections endpoint as CALLBACK_URL would be
+  process.env.AWS_REGION = TEST_REGION;
+  client = createManagementApiClient(api.callbackUrl);
+  client.config.credentials = async () => TEST_CREDENTIALS;
+});
+afterAll(async () => {
+  client.destroy();
+  await api.stop();
+  await table.stop();
+});
+beforeEach(() => {
+  logged = [];
+  sleeps = [];
+  api.received.length = 0;
+  api.answers = [];
+});
+
+const deps = () => ({
+  client,
+  store,
+  log: (fields: LogFields) => logged.push(fields),
+  // Records the backoff instead of waiting it; the jitter source is the real Math.random.
+  sleep: async (ms: number) => {
+    sleeps.push(ms);
+  },
+});
+
+function messageEvent(connectionId: string, body: string | null): EchoEvent {
+  return { body, requestContext: { connectionId, routeKey: '$default', authorizer: { userId: USER_ID } } };
+}
+
+async function putRow(connectionId: string) {
+  await store.putConnection({ connectionId, userId: USER_ID, removedAt: 2_000_000_000 });
+}
+
+test('posts {"message": <body>} to the sender, byte for byte, at /<stage>/@connections/<id>', async () => {
+  const body = '{"action":"sendmessage","data":"héllo \\"wörld\\" 👋"}';
+  const response = await echoMessage(messageEvent('Conn-1=', body), deps());
+  expect(response).toEqual({ statusCode: 200, body: '' });
+  expect(api.received).toHaveLength(1);
+  expect(api.received[0].method).toBe('POST');
+  expect(api.received[0].path).toBe('/prod/@connections/Conn-1=');
+  expect(api.received[0].body.toString('utf8')).toBe(JSON.stringify({ message: body }));
+  // SigV4-signed as API Gateway requires
+  expect(api.received[0].headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDLOCALTEST\/\d{8}\/eu-west-1\/execute-api\/aws4_request/);
+  expect(logged).toEqual([{
+    handler: 'echo', route: '$default', connectionId: 'Conn-1=', userId: USER_ID, outcome: 'delivered', attempts: 1,
+  }]);
+});
+
+test('a message that is not JSON is echoed as the string it was', async () => {
+  await echoMessage(messageEvent('Conn-2=', 'plain text, not JSON'), deps());
+  expect(api.received[0].body.toString('utf8')).toBe('{"message":"plain text, not JSON"}');
+});
+
+test('410 GoneException deletes the connection\'s row on the first answer', async () => {
+  await putRow('Conn-3=');
+  await putRow('Conn-3-other=');
+  api.answers = [410];
+  const response = await echoMessage(messageEvent('Conn-3=', 'hi'), deps());
+  expect(response.statusCode).toBe(200);
+  expect(api.received).toHaveLength(1);
+  expect(await table.getRow('Conn-3=')).toBeUndefined();
+  expect(await table.getRow('Conn-3-other=')).toBeDefined();
+  expect(logged).toEqual([expect.objectContaining({ outcome: 'gone', attempts: 1, rowDeleted: true })]);
+});
+
+test('429 is retried a bounded number of times with jittered backoff, then given up', async () => {
+  await putRow('Conn-4=');
+  api.answers = Array(10).fill(429);
+  const response = await echoMessage(messageEvent('Conn-4=', 'hi'), deps());
+  expect(response.statusCode).toBe(200);
+  expect(api.received).toHaveLength(THROTTLE_RETRY_POLICY.maxAttempts);
+  expect(sleeps).toHaveLength(THROTTLE_RETRY_POLICY.maxAttempts - 1);
+  sleeps.forEach((ms, i) => {
+    expect(ms).toBeGreaterThanOrEqual(0);
+    expect(ms).toBeLessThan(Math.min(THROTTLE_RETRY_POLICY.maxDelayMs, THROTTLE_RETRY_POLICY.baseDelayMs * 2 ** i));
+  });
+  // A throttled connection is not a gone one: its row stays
+  expect(await table.getRow('Conn-4=')).toBeDefined();
+  expect(logged).toEqual([expect.objectContaining({
+    outcome: 'failed', attempts: THROTTLE_RETRY_POLICY.maxAttempts, errorName: 'LimitExceededException',
+  })]);
+});
+
+test('429 then success delivers the message once', async () => {
+  api.answers = [429, 429, 200];
+  await echoMessage(messageEvent('Conn-5=', 'hi'), deps());
+  expect(api.received).toHaveLength(3);
+  expect(new Set(api.received.map((post) => post.body.toString('utf8')))).toEqual(new Set(['{"message":"hi"}']));
+  expect(logged).toEqual([expect.objectContaining({ outcome: 'delivered', attempts: 3 })]);
+});
+
+test('500 is not retried (the message may have been delivered) and keeps the row', async () => {
+  await putRow('Conn-6=');
+  api.answers = [500, 200];
+  const response = await echoMessage(messageEvent('Conn-6=', 'hi'), deps());
+  expect(response.statusCode).toBe(200);
+  expect(api.received).toHaveLength(1);
+  expect(await table.getRow('Conn-6=')).toBeDefined();
+  expect(logged).toEqual([expect.objectContaining({ outcome: 'failed', attempts: 1, errorName: 'InternalServerErrorException' })]);
+});
+
+test('a management API that never answers is given up after the request timeout', async () => {
+  api.answers = ['hang'];
+  const started = performance.now();
+  const response = await echoMessage(messageEvent('Conn-7=', 'hi'), deps());
+  const elapsedMs = performance.now() - started;
+  expect(response.statusCode).toBe(200);
+  expect(logged).toEqual([expect.objectContaining({ outcome: 'failed', attempts: 1 })]);
+  expect(elapsedMs).toBeLessThan(MANAGEMENT_API_REQUEST_TIMEOUT_MS + 5_000);
+});
