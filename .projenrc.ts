@@ -85,10 +85,31 @@ for (const name of HANDLERS) {
     `--main-fields=module,main --legal-comments=none --outfile=assets/${name}/index.js`,
   );
 }
+
+// The local runtime (local/, DESIGN.md section 5) is not jsii: it is type-checked against its own tsconfig and
+// bundled by esbuild into assets/local/, which ships in the package with the example web client beside it.
+new javascript.TypescriptConfig(project, {
+  fileName: 'local/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  compilerOptions: { noEmit: true, rootDir: '..' },
+  include: ['**/*.ts', '../src/wire-contract.ts'],
+});
+const bundleLocal = project.addTask('bundle:local', { description: 'Type-check and bundle the local runtime into assets/local/' });
+bundleLocal.exec('tsc -p local/tsconfig.json');
+bundleLocal.exec('ts-node --project projenrc/tsconfig.json projenrc/bundle-local-runtime.ts');
+bundle.spawn(bundleLocal);
 project.preCompileTask.spawn(bundle);
+project.addBins({ 'cdk-cognito-websocket-api': 'assets/local/cli.js' });
+
+// `npm start`: build what the example needs (no tests, no docs), synthesize examples/basic, serve it locally.
+const start = project.addTask('start', { description: 'Build, synthesize examples/basic and serve it on localhost (no AWS account)' });
+start.spawn(project.preCompileTask);
+start.spawn(project.compileTask);
+start.exec('projen synth:example');
+start.exec('node assets/local/cli.js local --app examples/basic/cdk.out', { receiveArgs: true });
 
 project.gitignore.exclude('/assets/');
 project.npmignore?.include('/assets/');
-project.npmignore?.exclude('/lambda/', '/examples/', '/.ci/');
+project.npmignore?.exclude('/lambda/', '/local/', '/examples/', '/.ci/');
 
 project.synth();

@@ -99,5 +99,8 @@ process.on('message', (message: InvokeMessage) => {
   })();
 });
 
-// The parent owns this process's life: when the IPC channel closes (the runtime stopped), exit.
+// The parent owns this process's life: Ctrl-C reaches the whole process group, but the runtime must still run
+// $disconnect for open connections while it stops, so the worker ignores SIGINT and exits when the parent
+// kills it or its IPC channel closes.
+process.on('SIGINT', () => undefined);
 process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,165 @@
+/**
+ * `cdk-cognito-websocket-api local [--app <cdk.out directory | app command>] [--port N] [--json] [--region R]
+ *   [--idle-timeout S] [--max-connection-age S] [--no-demo-user]`
+ *
+ * Synthesizes the CDK app of the current directory (its cdk.json `app` command), or takes an existing cloud
+ * assembly, and serves its WebSocket APIs on 127.0.0.1 until Ctrl-C.
+ */
+import { spawn } from 'child_process';
+import { existsSync, readFileSync } from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { LocalRuntime, startLocalRuntime } from './local-runtime';
+
+const USAGE = `Usage: cdk-cognito-websocket-api local [options]
+
+Serves the WebSocket APIs of a CDK app on 127.0.0.1 with a local Cognito, DynamoDB and the app's own handlers.
+
+Options:
+  --app <dir|command>        cloud assembly directory (cdk.out) or the command that runs the app
+                             (default: the "app" of ./cdk.json, else ./cdk.out)
+  --port <n>                 port of the web client and Cognito endpoint; the APIs use the next ports
+                             (default: 3000; 0 = any free ports)
+  --json                     print the endpoints as one JSON line on stdout
+  --region <region>          region of the local resources (default: the app's, else AWS_REGION, else us-east-1)
+  --idle-timeout <s>         close a connection idle this long (default: 600, API Gateway's)
+  --max-connection-age <s>   close a connection this old (default: 7200, API Gateway's)
+  --no-demo-user             do not create the demo user
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === undefined) {
+    process.stdout.write(USAGE);
+    return command === undefined ? 1 : 0;
+  }
+  if (command !== 'local') {
+    process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
+    return 1;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      'app': { type: 'string' },
+      'port': { type: 'string', default: '3000' },
+      'json': { type: 'boolean', default: false },
+      'region': { type: 'string' },
+      'idle-timeout': { type: 'string' },
+      'max-connection-age': { type: 'string' },
+      'no-demo-user': { type: 'boolean', default: false },
+      'help': { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+
+  const cloudAssembly = await synthesize(values.app);
+  const runtime = await startLocalRuntime({
+    cloudAssembly,
+    port: wholeNumber('--port', values.port!),
+    region: values.region,
+    idleTimeoutSeconds: values['idle-timeout'] ? wholeNumber('--idle-timeout', values['idle-timeout']) : undefined,
+    maxConnectionAgeSeconds: values['max-connection-age'] ? wholeNumber('--max-connection-age', values['max-connection-age']) : undefined,
+    demoUser: values['no-demo-user'] ? false : undefined,
+    log: (entry) => process.stderr.write(JSON.stringify(entry) + '\n'),
+  });
+  printEndpoints(runtime, values.json!);
+  await untilInterrupted();
+  await runtime.stop();
+  return 0;
+}
+
+function wholeNumber(option: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new UsageError(`${option} must be a whole number, got "${value}"`);
+  return number;
+}
+
+class UsageError extends Error {}
+
+/** The cloud assembly directory to serve: given, or written by running the app as the CDK CLI would. */
+async function synthesize(app: string | undefined): Promise<string> {
+  if (app && existsSync(path.join(app, 'manifest.json'))) return path.resolve(app);
+  let appCommand = app;
+  let context: Record<string, unknown> = {};
+  if (!appCommand && existsSync('cdk.json')) {
+    const cdkJson = JSON.parse(readFileSync('cdk.json', 'utf8'));
+    appCommand = cdkJson.app;
+    context = { ...cdkJson.context };
+  }
+  if (!appCommand) {
+    if (existsSync(path.join('cdk.out', 'manifest.json'))) return path.resolve('cdk.out');
+    throw new UsageError('no CDK app here: run in a directory with cdk.json, or give --app <cdk.out directory | app command>');
+  }
+  if (existsSync('cdk.context.json')) context = { ...context, ...JSON.parse(readFileSync('cdk.context.json', 'utf8')) };
+  const outdir = path.resolve('cdk.out');
+  process.stderr.write(`synthesizing: ${appCommand}\n`);
+  // What the CDK CLI gives the app: the output directory and the context; no AWS call, no lookup.
+  const status = await new Promise<number>((resolve, reject) => {
+    const child = spawn(appCommand!, {
+      shell: true,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context) },
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code ?? 1));
+  });
+  if (status !== 0) throw new UsageError(`the app command failed (exit status ${status}): ${appCommand}`);
+  return outdir;
+}
+
+function printEndpoints(runtime: LocalRuntime, json: boolean): void {
+  const endpoints = {
+    websocketUrl: runtime.websocketUrl,
+    callbackUrl: runtime.callbackUrl,
+    region: runtime.region,
+    userPoolId: runtime.userPoolId,
+    userPoolClientId: runtime.userPoolClientId,
+    cognitoEndpoint: runtime.cognitoEndpoint,
+    webUrl: runtime.webUrl,
+    demoUser: runtime.demoUser,
+  };
+  if (json) {
+    process.stdout.write(JSON.stringify(endpoints) + '\n');
+    return;
+  }
+  const lines = ['cdk-cognito-websocket-api local runtime (no AWS account involved)', ''];
+  for (const api of runtime.apis) {
+    lines.push(`  WebSocket API     ${api.websocketUrl}   ${api.stackName}/${api.name}, routes ${api.routeKeys.join(' ')}`);
+    lines.push(`  @connections      ${api.callbackUrl}`);
+  }
+  lines.push(
+    `  Cognito endpoint  ${runtime.cognitoEndpoint}   region ${runtime.region}`,
+    `  User pool         ${runtime.userPoolId ?? '(none in the app)'}   client ${runtime.userPoolClientId ?? '-'}`,
+    `  DynamoDB          ${runtime.dynamoDbEndpoint}   tables ${Object.values(runtime.tableNames).join(', ') || '-'}`,
+    `  Web client        ${runtime.webUrl}`,
+  );
+  if (runtime.demoUser) lines.push(`  Demo user         ${runtime.demoUser.username} / ${runtime.demoUser.password}`);
+  lines.push('', 'Press Ctrl-C to stop.', '');
+  process.stdout.write(lines.join('\n'));
+}
+
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.stderr.write(`\n${signal}: stopping\n`);
+      // A second Ctrl-C while stopping leaves at once.
+      process.once('SIGINT', () => process.exit(130));
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (status) => process.exit(status),
+    (error) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

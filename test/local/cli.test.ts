@@ -1,0 +1,97 @@
+import { execFileSync, spawn } from 'child_process';
+import { existsSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import * as readline from 'readline';
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import WebSocket from 'ws';
+import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
+
+// The shipped bin, as `npx cdk-cognito-websocket-api` runs it (built by the bundle task).
+const cli = path.join(__dirname, '..', '..', 'assets', 'local', 'cli.js');
+
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map(Number).filter(Boolean);
+  } catch {
+    return []; // ps exits 1 when there is none
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('cdk-cognito-websocket-api local', () => {
+  const assembly = mkdtempSync(path.join(tmpdir(), 'local-cli-test-'));
+  beforeAll(() => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npx projen bundle\` first`);
+    synthesizeWebSocketTestApp(assembly);
+  });
+  afterAll(() => rmSync(assembly, { recursive: true, force: true }));
+
+  test('prints the endpoints as one JSON line, serves them, and on Ctrl-C stops with no process or port left', async () => {
+    // GIVEN the bin started on a synthesized app
+    const child = spawn(process.execPath, [cli, 'local', '--app', assembly, '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stderr: string[] = [];
+    readline.createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const firstLine = await new Promise<string>((resolve, reject) => {
+      readline.createInterface({ input: child.stdout! }).once('line', resolve);
+      void exited.then((code) => reject(new Error(`exited with ${code}: ${stderr.join('\n')}`)));
+    });
+    const endpoints = JSON.parse(firstLine);
+    expect(Object.keys(endpoints)).toEqual(expect.arrayContaining([
+      'websocketUrl', 'callbackUrl', 'region', 'userPoolId', 'userPoolClientId', 'cognitoEndpoint', 'webUrl',
+    ]));
+
+    // WHEN the printed demo user signs in and connects
+    const cognito = new CognitoIdentityProviderClient({
+      region: endpoints.region, endpoint: endpoints.cognitoEndpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
+    const auth = await cognito.send(new InitiateAuthCommand({
+      ClientId: endpoints.userPoolClientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: endpoints.demoUser.username, PASSWORD: endpoints.demoUser.password },
+    }));
+    cognito.destroy();
+    const socket = new WebSocket(`${endpoints.websocketUrl}?idToken=${auth.AuthenticationResult!.IdToken}`);
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    const clientClosed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    const workers = childPids(child.pid!);
+    expect(workers.length).toBeGreaterThan(0);
+
+    // AND the user presses Ctrl-C
+    child.kill('SIGINT');
+
+    // THEN the open connection is closed as "going away", the process exits 0, and its workers and ports are gone
+    expect(await clientClosed).toBe(1001);
+    expect(await exited).toBe(0);
+    expect(workers.filter(isAlive)).toEqual([]);
+    for (const url of [endpoints.webUrl, endpoints.callbackUrl]) {
+      await expect(fetch(url)).rejects.toThrow();
+    }
+  });
+
+  test('explains what is missing when there is no app', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'local-cli-empty-'));
+    try {
+      const child = spawn(process.execPath, [cli, 'local'], { cwd: empty, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (chunk) => (stderr += chunk));
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(code).toBe(1);
+      expect(stderr).toContain('no CDK app here');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
