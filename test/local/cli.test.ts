@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'child_process';
-import { existsSync, mkdtempSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
@@ -78,6 +78,34 @@ describe('cdk-cognito-websocket-api local', () => {
     expect(workers.filter(isAlive)).toEqual([]);
     for (const url of [endpoints.webUrl, endpoints.callbackUrl]) {
       await expect(fetch(url)).rejects.toThrow();
+    }
+  });
+
+  test('synthesizes the app of cdk.json in the current directory, as the CDK CLI would, and serves it', async () => {
+    // GIVEN a directory whose cdk.json names the app command
+    const appDir = mkdtempSync(path.join(tmpdir(), 'local-cli-app-'));
+    const fixture = path.join(__dirname, 'fixtures', 'websocket-test-app.ts');
+    const quoted = (file: string) => `'${file}'`;
+    const appCommand = `"${process.execPath}" -e "require(${quoted(require.resolve('ts-node'))}).register({ transpileOnly: true, project: ${quoted(path.join(__dirname, '..', 'tsconfig.json'))} }); ` +
+      `require(${quoted(fixture)}).synthesizeWebSocketTestApp(process.env.CDK_OUTDIR)"`;
+    writeFileSync(path.join(appDir, 'cdk.json'), JSON.stringify({ app: appCommand }));
+    try {
+      // WHEN the bin starts there with no --app
+      const child = spawn(process.execPath, [cli, 'local', '--port', '0', '--json'], { cwd: appDir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr!.on('data', (chunk) => (stderr += chunk));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const firstLine = await new Promise<string>((resolve, reject) => {
+        readline.createInterface({ input: child.stdout! }).once('line', resolve);
+        void exited.then((code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+      });
+      // THEN it wrote the cloud assembly to ./cdk.out and serves the app's API
+      expect(existsSync(path.join(appDir, 'cdk.out', 'manifest.json'))).toBe(true);
+      expect(JSON.parse(firstLine).websocketUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/prod$/);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      rmSync(appDir, { recursive: true, force: true });
     }
   });
 

@@ -45,7 +45,7 @@ describe('WebSocketGateway', () => {
       // the callback URL is known once the gateway listens; the function reads it from its environment
       environment: { get CALLBACK_URL() { return gateway.callbackUrl; } } as any,
     });
-    for (const name of ['authorizer', 'connect', 'disconnect', 'echo', 'whoami']) runner.register(fn(name));
+    for (const name of ['authorizer', 'connect', 'disconnect', 'echo', 'whoami', 'measure']) runner.register(fn(name));
     gateway = new WebSocketGateway({
       apiId: 'abcde12345',
       stage: 'prod',
@@ -151,6 +151,42 @@ describe('WebSocketGateway', () => {
     const code = closed(socket!);
     socket!.send('x'.repeat(33 * 1024));
     expect(await code).toBe(1009);
+  });
+
+  test('accepts a message of 128 KiB in 32 KiB frames and closes with 1009 past 128 KiB', async () => {
+    await startGateway({ routes: [{ routeKey: '$connect', functionName: 'connect' }, { routeKey: '$default', functionName: 'measure', twoWay: true }] });
+    const { socket } = await connect(`${gateway.url}?token=good`);
+    const sendFragmented = (frames: number) => {
+      for (let i = 0; i < frames; i++) socket!.send('y'.repeat(32 * 1024), { fin: i === frames - 1 });
+    };
+    // 4 frames of 32 KiB: exactly the message limit, delivered whole
+    const reply = nextMessage(socket!);
+    sendFragmented(4);
+    expect(await reply).toBe(String(128 * 1024));
+    // 5 frames: over the limit
+    const code = closed(socket!);
+    sendFragmented(5);
+    expect(await code).toBe(1009);
+  });
+
+  test('closes a connection at its maximum age even while it is active', async () => {
+    await startGateway({ maxConnectionAgeSeconds: 1 });
+    const { socket } = await connect(`${gateway.url}?token=good`);
+    const keepActive = setInterval(() => socket!.send(JSON.stringify({ action: 'whoami' })), 100);
+    try {
+      expect(await closed(socket!)).toBe(1001);
+    } finally {
+      clearInterval(keepActive);
+    }
+  });
+
+  test('answers Forbidden to a message no route matches when there is no $default route', async () => {
+    await startGateway({ routes: [{ routeKey: '$connect', functionName: 'connect' }, { routeKey: 'whoami', functionName: 'whoami', twoWay: true }] });
+    const { socket } = await connect(`${gateway.url}?token=good`);
+    const reply = nextMessage(socket!);
+    socket!.send('no route for this');
+    expect(JSON.parse(await reply)).toMatchObject({ message: 'Forbidden', connectionId: expect.any(String) });
+    socket!.close();
   });
 
   test('closes an idle connection after the idle timeout', async () => {
