@@ -222,6 +222,44 @@ describe('connect, disconnect and echo bundles', () => {
     expect(await table.getRow('Bundle-1=')).toBeUndefined();
   });
 
+  test('connect rides out DynamoDB throttling with the SDK\'s retries, and answers 500 when it persists', async () => {
+    // A DynamoDB endpoint answering in DynamoDB's wire format: ThrottlingException a set number of times, then success
+    let throttlesLeft = 0;
+    const targets: string[] = [];
+    const throttlingDynamoDb = createServer((req, res) => {
+      req.resume().on('end', () => {
+        targets.push(String(req.headers['x-amz-target']));
+        if (throttlesLeft > 0) {
+          throttlesLeft--;
+          res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' })
+            .end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.' }));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => throttlingDynamoDb.listen(0, '127.0.0.1', resolve));
+    const env = { TABLE_NAME: 'Connections', AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(throttlingDynamoDb.address() as AddressInfo).port}` };
+    const event = { requestContext: { connectionId: 'Bundle-3=', routeKey: '$connect', authorizer } };
+    try {
+      throttlesLeft = 2;
+      const recovered = await invokeBundle('connect', env, [event]);
+      expect(recovered.results[0].result.statusCode).toBe(200);
+      expect(targets).toEqual(Array(3).fill('DynamoDB_20120810.PutItem'));
+
+      targets.length = 0;
+      throttlesLeft = 100;
+      const refused = await invokeBundle('connect', env, [event]);
+      expect(refused.results[0].result.statusCode).toBe(500);
+      expect(JSON.parse(refused.logLines[0])).toMatchObject({ outcome: 'error', reason: 'store-write-failed', errorName: 'ThrottlingException' });
+      // retried, and bounded (the SDK's default attempt count for DynamoDB, 4 at the time of writing)
+      expect(targets.length).toBeGreaterThan(1);
+      expect(targets.length).toBeLessThanOrEqual(5);
+    } finally {
+      await new Promise<void>((resolve) => throttlingDynamoDb.close(() => resolve()));
+    }
+  });
+
   test('echo posts the message to CALLBACK_URL and deletes the row of a gone connection', async () => {
     await invokeBundle('connect', { ...tableEnv() }, [
       { requestContext: { connectionId: 'Bundle-2=', routeKey: '$connect', authorizer } },
