@@ -1,7 +1,7 @@
 // The page: endpoints from ./config.json (served by the local runtime) or the form (a deployed
 // stack's outputs), sign-in through Cognito, one authenticated connection, echo log.
 import { AuthenticatedConnection } from './authenticated-connection.js';
-import { defaultCognitoEndpoint, refreshSession, signIn } from './cognito-sign-in.js';
+import { defaultCognitoEndpoint, refreshSession, revokeSession, signIn } from './cognito-sign-in.js';
 
 const SESSION_KEY = 'cdk-cognito-websocket-api:session';
 const CONFIG_KEY = 'cdk-cognito-websocket-api:config';
@@ -103,6 +103,8 @@ signInForm.addEventListener('submit', async (event) => {
 $('sign-out').addEventListener('click', () => {
   connection?.close();
   connection = undefined;
+  // Best effort: signing out here must not wait for, or fail with, the network.
+  revokeSession(cognitoSettings(), session).catch(() => undefined);
   saveSession(undefined);
   setState('signed-out');
 });

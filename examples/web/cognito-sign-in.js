@@ -16,14 +16,14 @@ export function defaultCognitoEndpoint(region) {
   return `https://cognito-idp.${region}.amazonaws.com/`;
 }
 
-async function initiateAuth(endpoint, body) {
+async function callCognito(endpoint, operation, body) {
   let response;
   try {
     response = await fetch(endpoint, {
       method: 'POST',
       headers: {
         'Content-Type': 'application/x-amz-json-1.1',
-        'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+        'X-Amz-Target': `AWSCognitoIdentityProviderService.${operation}`,
       },
       body: JSON.stringify(body),
     });
@@ -34,8 +34,13 @@ async function initiateAuth(endpoint, body) {
   if (!response.ok) {
     // __type may carry a namespace prefix ("com.amazonaws...#NotAuthorizedException").
     const type = String(result.__type ?? 'UnknownError').split('#').pop();
-    throw new CognitoError(type, result.message ?? result.Message ?? `sign-in failed (HTTP ${response.status})`);
+    throw new CognitoError(type, result.message ?? result.Message ?? `${operation} failed (HTTP ${response.status})`);
   }
+  return result;
+}
+
+async function initiateAuth(endpoint, body) {
+  const result = await callCognito(endpoint, 'InitiateAuth', body);
   if (!result.AuthenticationResult) {
     throw new CognitoError('ChallengeNotSupported', `this page cannot answer the ${result.ChallengeName} challenge`);
   }
@@ -70,4 +75,9 @@ export async function refreshSession({ endpoint, clientId }, session) {
     AuthParameters: { REFRESH_TOKEN: session.refreshToken },
   });
   return { idToken: result.IdToken, refreshToken: session.refreshToken, expiresAt: tokenExpiry(result.IdToken) };
+}
+
+/** Sign-out: revokes the refresh token, so a copy of the session cannot mint new tokens. */
+export async function revokeSession({ endpoint, clientId }, session) {
+  await callCognito(endpoint, 'RevokeToken', { ClientId: clientId, Token: session.refreshToken });
 }

@@ -213,6 +213,7 @@ export class LocalIdentityProvider {
       case 'SignUp': return this.signUp(body);
       case 'ConfirmSignUp': return this.confirmSignUp(body);
       case 'InitiateAuth': return this.initiateAuth(body);
+      case 'RevokeToken': return this.revokeToken(body);
       default:
         throw new CognitoError('UnknownOperationException', `The local identity endpoint does not implement ${operation}`);
     }
@@ -293,6 +294,23 @@ export class LocalIdentityProvider {
         throw new CognitoError('InvalidParameterException',
           `The local identity endpoint supports AuthFlow USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, not ${String(body.AuthFlow)}`);
     }
+  }
+
+  /** Sign-out: the refresh token, and every other refresh token of the same sign-in, stop working. */
+  private revokeToken(body: Record<string, unknown>): unknown {
+    const clientId = typeof body.ClientId === 'string' ? body.ClientId : '';
+    this.poolOfClient(clientId);
+    const grant = this.refreshGrants.get(requiredString(body, 'Token'));
+    if (grant && grant.clientId !== clientId) {
+      throw new CognitoError('UnauthorizedException', 'Client is not authorized to revoke this token');
+    }
+    if (grant) {
+      for (const [token, other] of this.refreshGrants) {
+        if (other.originJti === grant.originJti) this.refreshGrants.delete(token);
+      }
+    }
+    // Cognito answers an unknown token with success too: revocation is idempotent.
+    return {};
   }
 
   private issueTokens(pool: LocalUserPool, user: LocalUser, grant: RefreshGrant) {

@@ -7,6 +7,7 @@ import {
   SignUpCommand,
   UsernameExistsException,
   UserNotConfirmedException,
+  RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { LocalIdentityProvider, LocalIdentityServer } from '../../local/identity';
@@ -189,6 +190,19 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
       client.destroy();
       await timedServer.close();
     }
+  });
+
+  test('RevokeToken ends the sign-in: its refresh token no longer works', async () => {
+    provider.createUser({ userPoolId: POOL_ID, username: 'hana', password: 'Passw0rd!' });
+    const signIn = await cognito.send(new InitiateAuthCommand({
+      ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'hana', PASSWORD: 'Passw0rd!' },
+    }));
+    const refresh = () => cognito.send(new InitiateAuthCommand({
+      ClientId: CLIENT_ID, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: signIn.AuthenticationResult!.RefreshToken! },
+    }));
+    await refresh();
+    await cognito.send(new RevokeTokenCommand({ ClientId: CLIENT_ID, Token: signIn.AuthenticationResult!.RefreshToken! }));
+    await expect(refresh()).rejects.toBeInstanceOf(NotAuthorizedException);
   });
 
   test('serves the JWKS at Cognito\'s path over GET, 404 for an unknown pool', async () => {

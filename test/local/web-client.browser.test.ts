@@ -115,6 +115,23 @@ describe('examples/web in headless Chromium against the local runtime', () => {
     await sendAndSeeEcho('hello from chromium');
   });
 
+  test('sign out closes the connection and revokes the refresh token', async () => {
+    await signIn();
+    await stateBecomes('signed-in');
+    const opened = page.waitForEvent('websocket');
+    await page.click('#connect');
+    await stateBecomes('open');
+    const socket = await opened;
+    const revoke = page.waitForResponse((response) => (response.request().headers()['x-amz-target'] ?? '').endsWith('.RevokeToken'));
+    await page.click('#sign-out');
+    expect((await revoke).status()).toBe(200);
+    if (!socket.isClosed()) await socket.waitForEvent('close');
+    await stateBecomes('signed-out');
+    expect(await page.textContent('#user')).toBe('nobody');
+    expect(await page.isDisabled('#connect')).toBe(true);
+    expect(await page.isDisabled('#send')).toBe(true);
+  });
+
   test('a wrong password shows Cognito\'s message and no connection is offered', async () => {
     await signIn('Wrong-passw0rd!');
     await page.waitForSelector('#error:text("sign-in failed: Incorrect username or password.")');
