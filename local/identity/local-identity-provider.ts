@@ -29,6 +29,20 @@ export interface LocalUserPoolOptions {
   readonly clientIds: string[];
   /** Marks a signed-up user's email as verified (the construct's default pool auto-verifies email). */
   readonly autoVerifyEmail?: boolean;
+  /**
+   * The template's `Policies.PasswordPolicy`, enforced at SignUp so a password refused in AWS is refused here.
+   * @default - no policy beyond a non-empty password
+   */
+  readonly passwordPolicy?: CloudFormationPasswordPolicy;
+}
+
+/** `AWS::Cognito::UserPool` `Policies.PasswordPolicy`, as CloudFormation spells it. */
+export interface CloudFormationPasswordPolicy {
+  readonly MinimumLength?: number;
+  readonly RequireLowercase?: boolean;
+  readonly RequireUppercase?: boolean;
+  readonly RequireNumbers?: boolean;
+  readonly RequireSymbols?: boolean;
 }
 
 export interface LocalIdentityProviderOptions {
@@ -138,7 +152,7 @@ export class LocalIdentityProvider {
     return { keys: [this.pool(userPoolId).signingKey.publicJwk] };
   }
 
-  /** A confirmed user, as AdminCreateUser plus a permanent password would leave it (demo user, tests). */
+  /** A confirmed user, as AdminCreateUser plus a permanent password would leave it (demo user, tests); the password policy is not applied. */
   createUser(options: CreateUserOptions): { sub: string } {
     const pool = this.pool(options.userPoolId);
     // As an administrator creating a user with `email_verified` set would.
@@ -223,6 +237,10 @@ export class LocalIdentityProvider {
     const pool = this.poolOfClient(body.ClientId);
     const username = requiredString(body, 'Username');
     const password = requiredString(body, 'Password');
+    const policyViolation = passwordPolicyViolation(pool.options.passwordPolicy, password);
+    if (policyViolation) {
+      throw new CognitoError('InvalidPasswordException', `Password did not conform with policy: ${policyViolation}`);
+    }
     const attributes = Array.isArray(body.UserAttributes) ? body.UserAttributes as Array<{ Name?: unknown; Value?: unknown }> : [];
     const email = attributes.find((attribute) => attribute.Name === 'email')?.Value;
     const user = this.addUser(pool, username, password, typeof email === 'string' ? email : undefined, this.autoConfirmSignUp,
@@ -401,6 +419,21 @@ export class LocalIdentityProvider {
       response_types_supported: ['code', 'token'],
     }, {}, 'application/json');
   }
+}
+
+/** Cognito's wording for the first rule a password breaks, or undefined when it meets the policy. */
+export function passwordPolicyViolation(policy: CloudFormationPasswordPolicy | undefined, password: string): string | undefined {
+  if (!policy) return undefined;
+  // CloudFormation values may arrive as strings ("true", "8") from a synthesized template.
+  const required = (flag: boolean | string | undefined) => flag === true || flag === 'true';
+  if (password.length < Number(policy.MinimumLength ?? 8)) return 'Password not long enough';
+  if (required(policy.RequireLowercase) && !/[a-z]/.test(password)) return 'Password must have lowercase characters';
+  if (required(policy.RequireUppercase) && !/[A-Z]/.test(password)) return 'Password must have uppercase characters';
+  if (required(policy.RequireNumbers) && !/[0-9]/.test(password)) return 'Password must have numeric characters';
+  if (required(policy.RequireSymbols) && !/[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/.test(password)) {
+    return 'Password must have symbol characters';
+  }
+  return undefined;
 }
 
 function hashPassword(salt: Buffer, password: string): Buffer {

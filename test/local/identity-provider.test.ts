@@ -8,9 +8,10 @@ import {
   UsernameExistsException,
   UserNotConfirmedException,
   RevokeTokenCommand,
+  InvalidPasswordException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import { LocalIdentityProvider, LocalIdentityServer } from '../../local/identity';
+import { LocalIdentityProvider, LocalIdentityServer, passwordPolicyViolation } from '../../local/identity';
 
 const REGION = 'eu-west-1';
 const POOL_ID = 'eu-west-1_LocalPool1';
@@ -257,6 +258,41 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
       client.destroy();
       await autoServer.close();
     }
+  });
+
+  test('SignUp enforces the template\'s password policy with Cognito\'s InvalidPasswordException', async () => {
+    const strict = new LocalIdentityProvider({
+      region: REGION,
+      userPools: [{
+        userPoolId: POOL_ID,
+        clientIds: [CLIENT_ID],
+        passwordPolicy: { MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true },
+      }],
+    });
+    const strictServer = await strict.listen();
+    const client = new CognitoIdentityProviderClient({ region: REGION, endpoint: strictServer.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const weak = client.send(new SignUpCommand({ ClientId: CLIENT_ID, Username: 'ivan', Password: 'password1' }));
+      await expect(weak).rejects.toBeInstanceOf(InvalidPasswordException);
+      await expect(weak).rejects.toThrow('Password did not conform with policy: Password must have uppercase characters');
+      const strong = await client.send(new SignUpCommand({ ClientId: CLIENT_ID, Username: 'ivan', Password: 'Passw0rd!' }));
+      expect(strong.UserConfirmed).toBe(true);
+    } finally {
+      client.destroy();
+      await strictServer.close();
+    }
+  });
+
+  test('the password policy names the first rule a password breaks', () => {
+    const policy = { MinimumLength: 10, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true };
+    expect(passwordPolicyViolation(policy, 'Sh0rt!')).toBe('Password not long enough');
+    expect(passwordPolicyViolation(policy, 'NOLOWERCASE1!')).toBe('Password must have lowercase characters');
+    expect(passwordPolicyViolation(policy, 'nouppercase1!')).toBe('Password must have uppercase characters');
+    expect(passwordPolicyViolation(policy, 'NoNumbersHere!')).toBe('Password must have numeric characters');
+    expect(passwordPolicyViolation(policy, 'NoSymbols123')).toBe('Password must have symbol characters');
+    expect(passwordPolicyViolation(policy, 'Has-Symb0ls')).toBeUndefined();
+    expect(passwordPolicyViolation({ MinimumLength: 6 }, 'simple')).toBeUndefined();
+    expect(passwordPolicyViolation(undefined, 'x')).toBeUndefined();
   });
 
   test('refuses a pool id from which aws-jwt-verify could not derive the issuer', () => {
