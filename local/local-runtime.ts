@@ -32,7 +32,7 @@ export interface LocalRuntimeOptions {
   readonly demoUser?: DemoUser | false;
   /** Directory of the web client served at `webUrl`. @default - the package's example web client */
   readonly webRoot?: string;
-  /** @default 4 */
+  /** Warm worker processes per function, at most. @default - the number of cores */
   readonly maxWorkersPerFunction?: number;
   /** Each line a handler logs. @default - written to stderr prefixed with the function name */
   readonly onHandlerLog?: (functionName: string, line: string) => void;

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import WebSocket from 'ws';
+import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
+import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
+
+// SECURITY.md, "Load to hold": 1,000 concurrent authenticated connections, 10 messages each, every message echoed
+// exactly once, no row left after they all close. Loopback only; the assertions are on outcomes, not on time.
+const CONNECTIONS = 1000;
+const MESSAGES_PER_CONNECTION = 10;
+
+describe('the local runtime under load', () => {
+  const assembly = mkdtempSync(path.join(tmpdir(), 'local-load-test-'));
+  let runtime: LocalRuntime;
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+  beforeAll(async () => {
+    synthesizeWebSocketTestApp(assembly);
+    runtime = await startLocalRuntime({ cloudAssembly: assembly, onHandlerLog: () => undefined });
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+    rmSync(assembly, { recursive: true, force: true });
+  });
+
+  test(`${CONNECTIONS} connections x ${MESSAGES_PER_CONNECTION} messages: each echoed exactly once, no row left`, async () => {
+    // GIVEN the demo user's token
+    const cognito = new CognitoIdentityProviderClient({ region: runtime.region, endpoint: runtime.cognitoEndpoint, credentials });
+    const auth = await cognito.send(new InitiateAuthCommand({
+      ClientId: runtime.userPoolClientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: runtime.demoUser!.username, PASSWORD: runtime.demoUser!.password },
+    }));
+    cognito.destroy();
+    const token = auth.AuthenticationResult!.IdToken!;
+
+    // WHEN every connection opens at once, and each sends its messages at once
+    const sockets = await Promise.all(Array.from({ length: CONNECTIONS }, () => new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(`${runtime.websocketUrl}?idToken=${token}`);
+      socket.once('open', () => resolve(socket));
+      socket.once('error', reject);
+      socket.once('unexpected-response', (_request, response) => reject(new Error(`refused with ${response.statusCode}`)));
+    })));
+    const received = new Map<string, number>();
+    const misdelivered: string[] = [];
+    await Promise.all(sockets.map((socket, i) => new Promise<void>((resolve) => {
+      let count = 0;
+      socket.on('message', (data) => {
+        const message = JSON.parse(data.toString()).message as string;
+        if (!message.startsWith(`${i}-`)) misdelivered.push(message);
+        received.set(message, (received.get(message) ?? 0) + 1);
+        if (++count === MESSAGES_PER_CONNECTION) resolve();
+      });
+      for (let j = 0; j < MESSAGES_PER_CONNECTION; j++) socket.send(`${i}-${j}`);
+    })));
+    await Promise.all(sockets.map((socket) => new Promise((resolve) => {
+      socket.once('close', resolve);
+      socket.close();
+    })));
+
+    // THEN every message came back once, to its sender
+    expect(received.size).toBe(CONNECTIONS * MESSAGES_PER_CONNECTION);
+    expect([...received.values()].every((count) => count === 1)).toBe(true);
+    expect(misdelivered).toEqual([]);
+    // AND once every $disconnect has run, no row is left
+    const dynamo = new DynamoDBClient({ region: runtime.region, endpoint: runtime.dynamoDbEndpoint, credentials });
+    const countRows = async () => (await dynamo.send(new ScanCommand({ TableName: Object.values(runtime.tableNames)[0], Select: 'COUNT' }))).Count;
+    let rows = await countRows();
+    while (rows !== 0) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      rows = await countRows();
+    }
+    dynamo.destroy();
+    expect(rows).toBe(0);
+  }, 300_000);
+});
