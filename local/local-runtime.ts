@@ -13,6 +13,7 @@ import { LOCAL_COGNITO_ENDPOINT_ENV } from './jwks-interceptor';
 import { LocalDynamoDb, startLocalDynamoDb } from './local-dynamodb';
 import { LocalResourceValue, TemplateResolver, UnresolvableReferenceError } from './template-resolver';
 import { WebSocketGateway } from './websocket-gateway';
+import { HandlerEnvironment } from '../src/wire-contract';
 
 export interface LocalRuntimeOptions {
   /** The cloud assembly directory (`cdk.out`) of a synthesized app. */
@@ -135,7 +136,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }
     const identity = new LocalIdentityProvider({
       region,
-      userPools: pools.map(({ userPoolId, clientIds, autoVerifyEmail }) => ({ userPoolId, clientIds, autoVerifyEmail })),
+      userPools: pools.map(({ stack, properties, userPoolId, clientIds, autoVerifyEmail }) => ({
+        userPoolId,
+        clientIds,
+        autoVerifyEmail,
+        passwordPolicy: resolver.resolve(stack, properties.Policies?.PasswordPolicy),
+      })),
     });
 
     // Names of everything else a handler may be given.
@@ -270,8 +276,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     // The construct's API (the one with an authorizer) is the one the endpoints line speaks of.
     const main = gateways.find(({ api }) => api.routes.some((route) => route.authorizer)) ?? gateways[0];
-    const mainPool = pools[0];
-    const userPoolClientId = mainPool?.clientIds[0];
+    // Its pool and client are the ones its authorizer accepts (the construct's environment names them).
+    const mainAuthorizer = main.api.routes.find((route) => route.authorizer)?.authorizer;
+    const authorizerEnvironment = mainAuthorizer
+      ? runner.environmentOf(localValues.get(main.api.stack.stackName)!.get(mainAuthorizer.functionLogicalId)!.ref) ?? {}
+      : {};
+    const mainPool = pools.find((pool) => pool.userPoolId === authorizerEnvironment[HandlerEnvironment.USER_POOL_ID]) ?? pools[0];
+    const acceptedClients = (authorizerEnvironment[HandlerEnvironment.CLIENT_IDS] ?? '').split(',');
+    const userPoolClientId = mainPool?.clientIds.find((clientId) => acceptedClients.includes(clientId)) ?? mainPool?.clientIds[0];
     let demoUser: DemoUser | undefined;
     if (options.demoUser !== false && mainPool) {
       demoUser = options.demoUser ?? DEFAULT_DEMO_USER;
