@@ -44,6 +44,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild',
     'playwright-core',
     'ws',
+    // examples/ run under ts-node and import the package by its name: this maps the name to src/.
+    'tsconfig-paths@^4',
   ],
 
   jestOptions: {
@@ -51,6 +53,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 60_000,
+      // examples/ import the package by its name, as a user does; in this repository the name is src/.
+      moduleNameMapper: { '^cdk-cognito-websocket-api$': '<rootDir>/src/index.ts' },
     },
   },
   eslintOptions: {
@@ -64,6 +68,30 @@ const project = new awscdk.AwsCdkConstructLibrary({
 for (const dir of ['lambda', 'examples']) {
   project.tsconfigDev.addInclude(`${dir}/**/*.ts`);
 }
+
+// examples/ import the package by its name, as a user does: in this repository the name maps to src/ for the
+// type checker (test/ and examples/ tsconfigs), ts-node (tsconfig-paths) and jest (moduleNameMapper).
+const PACKAGE_PATHS = { 'cdk-cognito-websocket-api': ['../src/index.ts'] };
+project.tsconfigDev.file.addOverride('compilerOptions.paths', PACKAGE_PATHS);
+new javascript.TypescriptConfig(project, {
+  fileName: 'examples/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  compilerOptions: { noEmit: true, rootDir: '..', paths: PACKAGE_PATHS },
+  include: ['**/*.ts'],
+});
+project.eslint?.file.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './examples/tsconfig.json']);
+project.eslint?.file.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProjects', true);
+
+// Synthesize examples/basic offline with the CDK CLI, then print what the stack holds.
+const synthExample = project.addTask('synth:example', {
+  description: 'Synthesize examples/basic to examples/basic/cdk.out and summarize it',
+  cwd: 'examples/basic',
+  // Offline: no telemetry to send.
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+});
+synthExample.exec('cdk synth --quiet --no-notices --no-version-reporting');
+synthExample.exec('ts-node --transpile-only print-template-summary.ts cdk.out BackendStack');
+project.gitignore.exclude('/examples/basic/cdk.out/');
 
 // ESLint's project service looks for the nearest tsconfig.json above each file; the root one
 // covers only src/, so lambda/ gets its own (type-check only: esbuild builds the handlers).
