@@ -158,7 +158,10 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (status) => process.exit(status),
     (error) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      const message = error?.code === 'EADDRINUSE'
+        ? `port ${error.port} is in use: give another with --port <n>, or --port 0 for any free ports`
+        : error instanceof Error ? error.message : String(error);
+      process.stderr.write(`${message}\n`);
       process.exit(1);
     },
   );
