@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
@@ -7,8 +7,11 @@ import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/cli
 import WebSocket from 'ws';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
 
-// The shipped bin, as `npx cdk-cognito-websocket-api` runs it (built by the bundle task).
-const cli = path.join(__dirname, '..', '..', 'assets', 'local', 'cli.js');
+// The shipped bin (built by the bundle task), run from a copy outside the repository, as `npx
+// cdk-cognito-websocket-api` runs it from a consumer's node_modules: no dependency of this repository is reachable.
+const builtRuntime = path.join(__dirname, '..', '..', 'assets', 'local');
+const shipped = mkdtempSync(path.join(tmpdir(), 'local-cli-shipped-'));
+const cli = path.join(shipped, 'assets', 'local', 'cli.js');
 
 function childPids(pid: number): number[] {
   try {
@@ -30,10 +33,14 @@ function isAlive(pid: number): boolean {
 describe('cdk-cognito-websocket-api local', () => {
   const assembly = mkdtempSync(path.join(tmpdir(), 'local-cli-test-'));
   beforeAll(() => {
-    if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npx projen bundle\` first`);
+    if (!existsSync(path.join(builtRuntime, 'cli.js'))) throw new Error(`${builtRuntime} is missing: run \`npx projen bundle\` first`);
+    cpSync(builtRuntime, path.dirname(cli), { recursive: true });
     synthesizeWebSocketTestApp(assembly);
   });
-  afterAll(() => rmSync(assembly, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(assembly, { recursive: true, force: true });
+    rmSync(shipped, { recursive: true, force: true });
+  });
 
   test('prints the endpoints as one JSON line, serves them, and on Ctrl-C stops with no process or port left', async () => {
     // GIVEN the bin started on a synthesized app
@@ -66,6 +73,11 @@ describe('cdk-cognito-websocket-api local', () => {
       socket.once('error', reject);
     });
     const clientClosed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    // AND the example web client ships with the bin and is served with the endpoints
+    const page = await fetch(endpoints.webUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<html/i);
+    expect(await (await fetch(new URL('config.json', endpoints.webUrl))).json()).toMatchObject({ websocketUrl: endpoints.websocketUrl });
     const workers = childPids(child.pid!);
     expect(workers.length).toBeGreaterThan(0);
 
