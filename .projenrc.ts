@@ -18,9 +18,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
   sampleCode: false,
 
-  // The lowest aws-cdk-lib that has every feature the construct uses (Runtime.NODEJS_22_X);
+  // The lowest aws-cdk-lib that has every feature the construct uses: Runtime.NODEJS_22_X arrived in 2.168.0;
   // the dev dependency is pinned to it, so the tests prove the minimum works.
-  cdkVersion: '2.189.1',
+  cdkVersion: '2.168.0',
   jsiiVersion: '~6.0.0',
   minNodeVersion: '20.0.0',
 
@@ -39,7 +39,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/ws',
     'aws-cdk',
     'aws-jwt-verify',
-    'cdk-nag@^2',
+    // The newest cdk-nag whose peer range admits the aws-cdk-lib floor above.
+    'cdk-nag@2.36.50',
     'dynalite',
     'esbuild',
     'playwright-core',
