@@ -228,17 +228,37 @@ export type FunctionCode =
 export function functionCode(fn: FunctionDefinition): FunctionCode {
   const code = fn.properties.Code ?? {};
   if (typeof code.ZipFile === 'string') return { kind: 'inline', source: code.ZipFile };
-  const metadataPath = (fn.stack.template.Resources?.[fn.logicalId]?.Metadata ?? {})['aws:asset:path'];
-  let assetPath = typeof metadataPath === 'string' ? path.join(fn.stack.assemblyDir, metadataPath) : undefined;
-  if (!assetPath && typeof code.S3Key === 'string') assetPath = fn.stack.assetPathsByObjectKey[code.S3Key];
+  return { kind: 'directory', directory: assetDirectory(fn.stack, fn.logicalId, code, 'function') };
+}
+
+/**
+ * The directories of the function's layers (`AWS::Lambda::LayerVersion` of the same template), in order. Lambda
+ * mounts them at /opt; Node.js handlers find their modules in `nodejs/node_modules` there.
+ */
+export function layerDirectories(fn: FunctionDefinition): string[] {
+  const layers: unknown[] = Array.isArray(fn.properties.Layers) ? fn.properties.Layers : [];
+  return layers.flatMap((layer) => {
+    const logicalId = referencedLogicalId(layer);
+    const resource = logicalId ? fn.stack.template.Resources?.[logicalId] : undefined;
+    if (!logicalId || resource?.Type !== 'AWS::Lambda::LayerVersion') {
+      throw new Error(`function ${fn.logicalId} of ${fn.stack.stackName}: a layer not defined in the app cannot run locally`);
+    }
+    return [assetDirectory(fn.stack, logicalId, resource.Properties?.Content ?? {}, 'layer')];
+  });
+}
+
+function assetDirectory(stack: StackArtifact, logicalId: string, code: Record<string, unknown>, what: string): string {
+  const metadataPath = (stack.template.Resources?.[logicalId]?.Metadata ?? {})['aws:asset:path'];
+  let assetPath = typeof metadataPath === 'string' ? path.join(stack.assemblyDir, metadataPath) : undefined;
+  if (!assetPath && typeof code.S3Key === 'string') assetPath = stack.assetPathsByObjectKey[code.S3Key];
   if (!assetPath || !existsSync(assetPath)) {
-    throw new Error(`function ${fn.logicalId} of ${fn.stack.stackName}: its code asset is not in the cloud assembly`);
+    throw new Error(`${what} ${logicalId} of ${stack.stackName}: its code asset is not in the cloud assembly`);
   }
   if (!statSync(assetPath).isDirectory()) {
-    throw new Error(`function ${fn.logicalId} of ${fn.stack.stackName}: its asset ${path.basename(assetPath)} is a zip file; ` +
+    throw new Error(`${what} ${logicalId} of ${stack.stackName}: its asset ${path.basename(assetPath)} is a zip file; ` +
       'the local runtime runs directory assets (lambda.Code.fromAsset(dir)) and inline code only');
   }
-  return { kind: 'directory', directory: assetPath };
+  return assetPath;
 }
 
 export function findFunction(stack: StackArtifact, logicalId: string): FunctionDefinition {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import {
-  findFunction, findResources, findWebSocketApis, functionCode, readCloudAssembly, StackArtifact, WebSocketApiDefinition,
+  findFunction, findResources, findWebSocketApis, functionCode, layerDirectories, readCloudAssembly, StackArtifact, WebSocketApiDefinition,
 } from './cloud-assembly';
 import { FunctionRunner, companionScript } from './function-runner';
 import { LocalIdentityProvider } from './identity';
@@ -263,6 +263,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
             environment[key] = '';
           }
         }
+        // Where Lambda's Node.js runtime looks for a layer's modules (NODE_PATH under /opt), here in the layer assets.
+        const layerModules = layerDirectories(fn).flatMap((layer) => [
+          path.join(layer, 'nodejs', 'node22', 'node_modules'),
+          path.join(layer, 'nodejs', 'node_modules'),
+        ]);
+        if (layerModules.length > 0 && environment.NODE_PATH === undefined) environment.NODE_PATH = layerModules.join(path.delimiter);
         runner.register({
           name,
           codeDirectory,

@@ -117,7 +117,7 @@ describe('startLocalRuntime on a synthesized app', () => {
     expect((await connect(`${runtime.websocketUrl}?idToken=${forged}`)).status).toBe(403);
   });
 
-  test('the app\'s own route (inline code) receives the authorizer context and its environment resolved locally', async () => {
+  test('the app\'s own route (inline code, a layer) receives the authorizer context and its environment resolved locally', async () => {
     const idToken = await signUpAndSignIn('bob');
     const sub = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()).sub;
     const { socket } = await connect(`${runtime.websocketUrl}?idToken=${idToken}`);
@@ -128,6 +128,7 @@ describe('startLocalRuntime on a synthesized app', () => {
     expect(answer.route).toBe('whoami');
     expect(answer.authorizer).toMatchObject({ userId: sub, principalId: sub, username: 'bob', tokenUse: 'id' });
     expect(Object.values(runtime.tableNames)).toContain(answer.table);
+    expect(answer.layer).toBe('hello from a layer');
   });
 
   test('the demo user signs in with the printed credentials', async () => {
