@@ -100,7 +100,8 @@ async function synthesize(app: string | undefined): Promise<string> {
   const status = await new Promise<number>((resolve, reject) => {
     const child = spawn(appCommand!, {
       shell: true,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      // The app's own output goes to stderr: stdout carries only the endpoints (one JSON line with --json).
+      stdio: ['ignore', 2, 2],
       env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context) },
     });
     child.once('error', reject);
