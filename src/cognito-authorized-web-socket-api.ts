@@ -428,19 +428,31 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     return iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [this.table.tableArn] });
   }
 
-  /** The account's API Gateway logging role, which a stage needs before it can write access logs. */
+  /**
+   * The account's API Gateway logging role, which a stage needs before it can write access logs.
+   * One per stack, shared by every instance in it: two `AWS::ApiGateway::Account` resources would
+   * overwrite each other.
+   */
   private createCloudWatchRole(cfnStage: apigwv2.CfnStage): void {
-    const role = new iam.Role(this, 'ApiGatewayCloudWatchRole', {
-      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs')],
-    });
-    role.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    suppressNag(role, 'AwsSolutions-IAM4',
-      'AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for the account-wide API Gateway logging role; it must cover every log group of every API of the account.',
-      ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs']);
-    const cfnAccount = new CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: role.roleArn });
-    cfnAccount.applyRemovalPolicy(RemovalPolicy.RETAIN);
-    cfnStage.addDependency(cfnAccount);
+    const stack = Stack.of(this);
+    const singletonId = 'CognitoAuthorizedWebSocketApiAccountLogging';
+    let setting = stack.node.tryFindChild(singletonId) as Construct | undefined;
+    if (!setting) {
+      setting = new Construct(stack, singletonId);
+      const role = new iam.Role(setting, 'CloudWatchRole', {
+        assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs')],
+      });
+      // Other APIs of the account may rely on the role after this stack is gone, as with aws-apigateway's RestApi.
+      role.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      suppressNag(role, 'AwsSolutions-IAM4',
+        'AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for the account-wide API Gateway logging role; ' +
+        'it must cover every log group of every API of the account.',
+        ['Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs']);
+      const account = new CfnAccount(setting, 'Account', { cloudWatchRoleArn: role.roleArn });
+      account.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    }
+    cfnStage.addDependency(setting.node.findChild('Account') as CfnAccount);
   }
 }
 

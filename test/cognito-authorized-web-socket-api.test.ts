@@ -325,6 +325,20 @@ describe('props', () => {
     template.resourceCountIs('AWS::Logs::LogGroup', 4);
   });
 
+  test('two instances in one stack share one account logging setting, and both stages wait for it', () => {
+    const stack = newStack();
+    new CognitoAuthorizedWebSocketApi(stack, 'Chat');
+    new CognitoAuthorizedWebSocketApi(stack, 'Notifications');
+    const template = Template.fromStack(stack);
+    const accounts = Object.keys(template.findResources('AWS::ApiGateway::Account'));
+    expect(accounts).toHaveLength(1);
+    const stages = Object.values<any>(template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stages).toHaveLength(2);
+    for (const stage of stages) {
+      expect(stage.DependsOn).toEqual(expect.arrayContaining(accounts));
+    }
+  });
+
   test('cloudWatchRole false keeps access logging but leaves the account setting alone', () => {
     const { template } = synth({ cloudWatchRole: false });
     template.resourceCountIs('AWS::ApiGateway::Account', 0);
