@@ -114,6 +114,8 @@ export interface CognitoAuthorizedWebSocketApiProps {
    * Request rate and burst limits of every route of the stage (its default route settings),
    * per second, for connects and messages together.
    *
+   * A limit left out of `throttle` keeps its default.
+   *
    * @default - rate 500 requests per second, burst 1,000 (the account limit is 10,000 and 5,000:
    * one API cannot take all of it)
    */
@@ -204,7 +206,11 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     validateConnectionTtl(connectionTtl);
     const requiredGroups = props.requiredGroups ?? [];
     validateRequiredGroups(props.requiredGroups);
-    const throttle = props.throttle ?? DEFAULT_THROTTLE;
+    // A limit left out keeps its default: an unset limit would leave only the account's.
+    const throttle = {
+      rateLimit: props.throttle?.rateLimit ?? DEFAULT_THROTTLE.rateLimit,
+      burstLimit: props.throttle?.burstLimit ?? DEFAULT_THROTTLE.burstLimit,
+    };
     validateThrottle(throttle);
     const tokenUse = props.tokenUse ?? TokenUse.ID;
     const tokenSource = props.tokenSource ?? TokenSource.queryString();

@@ -316,6 +316,13 @@ describe('props', () => {
       manageConnectionsOnStage(logicalIdOf(stack, api.webSocketApi), 'live'));
   });
 
+  test('a throttle limit left out keeps its default', () => {
+    const { template } = synth({ throttle: { rateLimit: 50 } });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 1000 },
+    });
+  });
+
   test('accessLogging false: no access log settings, no log group for them, no account logging role', () => {
     const { api, template } = synth({ accessLogging: false });
     const stage: any = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
