@@ -45,7 +45,8 @@ describe('WebSocketGateway', () => {
       // the callback URL is known once the gateway listens; the function reads it from its environment
       environment: { get CALLBACK_URL() { return gateway.callbackUrl; } } as any,
     });
-    for (const name of ['authorizer', 'connect', 'disconnect', 'echo', 'whoami', 'measure']) runner.register(fn(name));
+    for (const name of ['authorizer', 'connect', 'disconnect', 'echo', 'whoami', 'measure', 'crash']) runner.register(fn(name));
+    runner.register({ ...fn('hang'), timeoutSeconds: 1 });
     gateway = new WebSocketGateway({
       apiId: 'abcde12345',
       stage: 'prod',
@@ -186,6 +187,27 @@ describe('WebSocketGateway', () => {
     const reply = nextMessage(socket!);
     socket!.send('no route for this');
     expect(JSON.parse(await reply)).toMatchObject({ message: 'Forbidden', connectionId: expect.any(String) });
+    socket!.close();
+  });
+
+  test('a route whose handler crashes or hangs past its timeout answers Internal server error; the connection and gateway carry on', async () => {
+    await startGateway({
+      routes: [
+        { routeKey: '$default', functionName: 'echo' },
+        { routeKey: 'crash', functionName: 'crash' },
+        { routeKey: 'hang', functionName: 'hang' },
+      ],
+      authorizer: undefined,
+    });
+    const { socket } = await connect(gateway.url);
+    for (const action of ['crash', 'hang']) {
+      const reply = nextMessage(socket!);
+      socket!.send(JSON.stringify({ action }));
+      expect(JSON.parse(await reply)).toMatchObject({ message: 'Internal server error', connectionId: expect.any(String) });
+    }
+    const echoed = nextMessage(socket!);
+    socket!.send('still here');
+    expect(JSON.parse(await echoed).message).toBe('still here');
     socket!.close();
   });
 
