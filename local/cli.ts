@@ -65,8 +65,10 @@ export async function main(argv: string[]): Promise<number> {
     demoUser: values['no-demo-user'] ? false : undefined,
     log: (entry) => process.stderr.write(JSON.stringify(entry) + '\n'),
   });
+  // Listen for Ctrl-C before telling anyone the endpoints: a caller may stop us as soon as it reads them.
+  const interrupted = untilInterrupted();
   printEndpoints(runtime, values.json!);
-  await untilInterrupted();
+  await interrupted;
   await runtime.stop();
   return 0;
 }
