@@ -3,9 +3,9 @@ import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import WebSocket from 'ws';
+import { signIn } from './cognito-test-user';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
+import { closed, open } from './websocket-test-client';
 
 // The shipped bin (built by the bundle task), run from a copy outside the repository, as `npx
 // cdk-cognito-websocket-api` runs it from a consumer's node_modules: no dependency of this repository is reachable.
@@ -58,21 +58,9 @@ describe('cdk-cognito-websocket-api local', () => {
     ]));
 
     // WHEN the printed demo user signs in and connects
-    const cognito = new CognitoIdentityProviderClient({
-      region: endpoints.region, endpoint: endpoints.cognitoEndpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    });
-    const auth = await cognito.send(new InitiateAuthCommand({
-      ClientId: endpoints.userPoolClientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: endpoints.demoUser.username, PASSWORD: endpoints.demoUser.password },
-    }));
-    cognito.destroy();
-    const socket = new WebSocket(`${endpoints.websocketUrl}?idToken=${auth.AuthenticationResult!.IdToken}`);
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
-    const clientClosed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    const idToken = await signIn(endpoints, endpoints.demoUser.username, endpoints.demoUser.password);
+    const socket = await open(`${endpoints.websocketUrl}?idToken=${idToken}`);
+    const clientClosed = closed(socket);
     // AND the example web client ships with the bin and is served with the endpoints
     const page = await fetch(endpoints.webUrl);
     expect(page.status).toBe(200);

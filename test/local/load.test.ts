@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import WebSocket from 'ws';
+import { signIn } from './cognito-test-user';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
+import { closed, open } from './websocket-test-client';
 import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 
 // SECURITY.md, "Load to hold": 1,000 concurrent authenticated connections, 10 messages each, every message echoed
@@ -28,22 +28,10 @@ describe('the local runtime under load', () => {
 
   test(`${CONNECTIONS} connections x ${MESSAGES_PER_CONNECTION} messages: each echoed exactly once, no row left`, async () => {
     // GIVEN the demo user's token
-    const cognito = new CognitoIdentityProviderClient({ region: runtime.region, endpoint: runtime.cognitoEndpoint, credentials });
-    const auth = await cognito.send(new InitiateAuthCommand({
-      ClientId: runtime.userPoolClientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: runtime.demoUser!.username, PASSWORD: runtime.demoUser!.password },
-    }));
-    cognito.destroy();
-    const token = auth.AuthenticationResult!.IdToken!;
+    const token = await signIn(runtime, runtime.demoUser!.username, runtime.demoUser!.password);
 
     // WHEN every connection opens at once, and each sends its messages at once
-    const sockets = await Promise.all(Array.from({ length: CONNECTIONS }, () => new Promise<WebSocket>((resolve, reject) => {
-      const socket = new WebSocket(`${runtime.websocketUrl}?idToken=${token}`);
-      socket.once('open', () => resolve(socket));
-      socket.once('error', reject);
-      socket.once('unexpected-response', (_request, response) => reject(new Error(`refused with ${response.statusCode}`)));
-    })));
+    const sockets = await Promise.all(Array.from({ length: CONNECTIONS }, () => open(`${runtime.websocketUrl}?idToken=${token}`)));
     const received = new Map<string, number>();
     const misdelivered: string[] = [];
     await Promise.all(sockets.map((socket, i) => new Promise<void>((resolve) => {
@@ -56,10 +44,11 @@ describe('the local runtime under load', () => {
       });
       for (let j = 0; j < MESSAGES_PER_CONNECTION; j++) socket.send(`${i}-${j}`);
     })));
-    await Promise.all(sockets.map((socket) => new Promise((resolve) => {
-      socket.once('close', resolve);
+    await Promise.all(sockets.map((socket) => {
+      const socketClosed = closed(socket);
       socket.close();
-    })));
+      return socketClosed;
+    }));
 
     // THEN every message came back once, to its sender
     expect(received.size).toBe(CONNECTIONS * MESSAGES_PER_CONNECTION);

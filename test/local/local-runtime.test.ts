@@ -2,30 +2,13 @@ import { existsSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import { CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import WebSocket from 'ws';
+import { signIn, signUpAndSignIn } from './cognito-test-user';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
+import { connect, nextMessage } from './websocket-test-client';
 import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-
-function connect(url: string): Promise<{ socket?: WebSocket; status?: number }> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url);
-    socket.once('open', () => resolve({ socket }));
-    socket.once('unexpected-response', (_request, response) => {
-      resolve({ status: response.statusCode });
-      response.resume();
-      socket.terminate();
-    });
-    socket.once('error', reject);
-  });
-}
-
-function nextMessage(socket: WebSocket): Promise<string> {
-  return new Promise((resolve) => socket.once('message', (data) => resolve(data.toString())));
-}
 
 async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
   for (;;) {
@@ -39,7 +22,6 @@ describe('startLocalRuntime on a synthesized app', () => {
   const assembly = mkdtempSync(path.join(tmpdir(), 'local-runtime-test-'));
   const handlerLogs: string[] = [];
   let runtime: LocalRuntime;
-  let cognito: CognitoIdentityProviderClient;
   let dynamo: DynamoDBClient;
 
   beforeAll(async () => {
@@ -48,29 +30,14 @@ describe('startLocalRuntime on a synthesized app', () => {
     }
     synthesizeWebSocketTestApp(assembly);
     runtime = await startLocalRuntime({ cloudAssembly: assembly, onHandlerLog: (name, line) => handlerLogs.push(`${name} ${line}`) });
-    cognito = new CognitoIdentityProviderClient({ region: runtime.region, endpoint: runtime.cognitoEndpoint, credentials });
     dynamo = new DynamoDBClient({ region: runtime.region, endpoint: runtime.dynamoDbEndpoint, credentials });
   });
 
   afterAll(async () => {
-    cognito?.destroy();
     dynamo?.destroy();
     await runtime?.stop();
     rmSync(assembly, { recursive: true, force: true });
   });
-
-  async function signUpAndSignIn(username: string): Promise<string> {
-    await cognito.send(new SignUpCommand({
-      ClientId: runtime.userPoolClientId,
-      Username: username,
-      Password: 'Correct-horse-1',
-      UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }],
-    }));
-    const auth = await cognito.send(new InitiateAuthCommand({
-      ClientId: runtime.userPoolClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: 'Correct-horse-1' },
-    }));
-    return auth.AuthenticationResult!.IdToken!;
-  }
 
   const connectionRow = (connectionId: string) => dynamo.send(new GetItemCommand({
     TableName: Object.values(runtime.tableNames)[0],
@@ -87,7 +54,7 @@ describe('startLocalRuntime on a synthesized app', () => {
 
   test('a signed-in user connects with the ID token, gets the echo, and has a row until the connection closes', async () => {
     // GIVEN a user who signed up and signed in through the Cognito-compatible endpoint
-    const idToken = await signUpAndSignIn('alice');
+    const idToken = await signUpAndSignIn(runtime, 'alice');
     const sub = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()).sub;
     // WHEN they connect with the token the way the AWS sample's client does
     const { socket, status } = await connect(`${runtime.websocketUrl}?idToken=${idToken}`);
@@ -113,12 +80,12 @@ describe('startLocalRuntime on a synthesized app', () => {
   test('refuses a connection without a token (401) and with a bad token (403)', async () => {
     expect((await connect(runtime.websocketUrl)).status).toBe(401);
     expect((await connect(`${runtime.websocketUrl}?idToken=not.a.token`)).status).toBe(403);
-    const forged = (await signUpAndSignIn('mallory')).replace(/.{4}$/, 'AAAA');
+    const forged = (await signUpAndSignIn(runtime, 'mallory')).replace(/.{4}$/, 'AAAA');
     expect((await connect(`${runtime.websocketUrl}?idToken=${forged}`)).status).toBe(403);
   });
 
   test('the app\'s own route (inline code, a layer) receives the authorizer context and its environment resolved locally', async () => {
-    const idToken = await signUpAndSignIn('bob');
+    const idToken = await signUpAndSignIn(runtime, 'bob');
     const sub = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()).sub;
     const { socket } = await connect(`${runtime.websocketUrl}?idToken=${idToken}`);
     const reply = nextMessage(socket!);
@@ -132,12 +99,7 @@ describe('startLocalRuntime on a synthesized app', () => {
   });
 
   test('the demo user signs in with the printed credentials', async () => {
-    const auth = await cognito.send(new InitiateAuthCommand({
-      ClientId: runtime.userPoolClientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: runtime.demoUser!.username, PASSWORD: runtime.demoUser!.password },
-    }));
-    expect(auth.AuthenticationResult?.IdToken).toBeDefined();
+    expect(await signIn(runtime, runtime.demoUser!.username, runtime.demoUser!.password)).toBeDefined();
   });
 
   test('serves the endpoints as /config.json for the web client', async () => {

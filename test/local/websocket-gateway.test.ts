@@ -1,32 +1,10 @@
 import * as path from 'path';
 import { ApiGatewayManagementApiClient, GetConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
-import WebSocket from 'ws';
+import { closed, connect, nextMessage } from './websocket-test-client';
 import { FunctionRunner, LocalFunction } from '../../local/function-runner';
 import { WebSocketGateway, WebSocketGatewayOptions } from '../../local/websocket-gateway';
 
 const codeDirectory = path.join(__dirname, 'fixtures', 'handlers');
-
-/** Opens a client; resolves with the open socket, or with the HTTP status that refused the handshake. */
-function connect(url: string, protocols?: string[]): Promise<{ socket?: WebSocket; status?: number }> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, protocols);
-    socket.once('open', () => resolve({ socket }));
-    socket.once('unexpected-response', (_request, response) => {
-      resolve({ status: response.statusCode });
-      response.resume();
-      socket.terminate();
-    });
-    socket.once('error', reject);
-  });
-}
-
-function nextMessage(socket: WebSocket): Promise<string> {
-  return new Promise((resolve) => socket.once('message', (data) => resolve(data.toString())));
-}
-
-function closed(socket: WebSocket): Promise<number> {
-  return new Promise((resolve) => socket.once('close', (code) => resolve(code)));
-}
 
 describe('WebSocketGateway', () => {
   let runner: FunctionRunner;

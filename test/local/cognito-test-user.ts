@@ -1,0 +1,46 @@
+import { CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+
+/** What a client needs of the local runtime to sign in: both `LocalRuntime` and the CLI's endpoints line have it. */
+export interface LocalCognitoEndpoints {
+  readonly region: string;
+  readonly cognitoEndpoint: string;
+  readonly userPoolClientId?: string;
+}
+
+/** Satisfies Cognito's default password policy, which the local identity endpoint enforces at SignUp. */
+const PASSWORD = 'Correct-horse-1';
+
+/** Signs in through the local Cognito-compatible endpoint with the AWS SDK, as a web client does; returns the ID token. */
+export async function signIn(endpoints: LocalCognitoEndpoints, username: string, password: string): Promise<string> {
+  const cognito = cognitoClient(endpoints);
+  try {
+    const auth = await cognito.send(new InitiateAuthCommand({
+      ClientId: endpoints.userPoolClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password },
+    }));
+    return auth.AuthenticationResult!.IdToken!;
+  } finally {
+    cognito.destroy();
+  }
+}
+
+/** Signs up a new user with an email address (which the test apps' pools auto-verify), then signs in; returns the ID token. */
+export async function signUpAndSignIn(endpoints: LocalCognitoEndpoints, username: string): Promise<string> {
+  const cognito = cognitoClient(endpoints);
+  try {
+    await cognito.send(new SignUpCommand({
+      ClientId: endpoints.userPoolClientId,
+      Username: username,
+      Password: PASSWORD,
+      UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }],
+    }));
+  } finally {
+    cognito.destroy();
+  }
+  return signIn(endpoints, username, PASSWORD);
+}
+
+function cognitoClient(endpoints: LocalCognitoEndpoints): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({
+    region: endpoints.region, endpoint: endpoints.cognitoEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}

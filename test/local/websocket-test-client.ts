@@ -1,0 +1,31 @@
+import WebSocket from 'ws';
+
+/** Opens a client; resolves with the open socket, or with the HTTP status that refused the handshake. */
+export function connect(url: string, protocols?: string[]): Promise<{ socket?: WebSocket; status?: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, protocols);
+    socket.once('open', () => resolve({ socket }));
+    socket.once('unexpected-response', (_request, response) => {
+      resolve({ status: response.statusCode });
+      response.resume();
+      socket.terminate();
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** Opens a client that must be let in: a refused handshake rejects, naming the status. */
+export async function open(url: string): Promise<WebSocket> {
+  const { socket, status } = await connect(url);
+  if (!socket) throw new Error(`refused with ${status}`);
+  return socket;
+}
+
+export function nextMessage(socket: WebSocket): Promise<string> {
+  return new Promise((resolve) => socket.once('message', (data) => resolve(data.toString())));
+}
+
+/** Resolves with the close code. */
+export function closed(socket: WebSocket): Promise<number> {
+  return new Promise((resolve) => socket.once('close', (code) => resolve(code)));
+}
