@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { signIn } from './cognito-test-user';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
+import { isAlive } from './process-liveness';
 import { closed, open } from './websocket-test-client';
 
 // The shipped bin (built by the bundle task), run from a copy outside the repository, as `npx
@@ -18,15 +19,6 @@ function childPids(pid: number): number[] {
     return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map(Number).filter(Boolean);
   } catch {
     return []; // ps exits 1 when there is none
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

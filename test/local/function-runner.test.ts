@@ -1,19 +1,11 @@
 import * as path from 'path';
+import { isAlive } from './process-liveness';
 import { FunctionInvocationError, FunctionRunner, LocalFunction } from '../../local/function-runner';
 
 const codeDirectory = path.join(__dirname, 'fixtures', 'handlers');
 
 function fixture(handler: string, overrides: Partial<LocalFunction> = {}): LocalFunction {
   return { name: handler, codeDirectory, handler: `index.${handler}`, timeoutSeconds: 10, memorySizeMb: 128, environment: {}, ...overrides };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('FunctionRunner', () => {

@@ -1,0 +1,9 @@
+/** True while a process with this id exists: signal 0 checks without sending anything. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
