@@ -2,6 +2,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { AuthorizerContextKeys, TokenSourceKinds } from '../../src/wire-contract';
 import { chooseSubprotocolToEcho, ConnectRequestCarriers, TokenSourceKind } from '../authorizer/token-carrier';
 import { ConnectionsStore } from '../connections-store';
+import { RouteRequestContext } from '../route-event';
 import { errorNameOf, LogWriter } from '../structured-log';
 
 export interface RegisterConnectionDeps {
@@ -15,11 +16,7 @@ export interface RegisterConnectionDeps {
 
 /** The parts of the $connect integration event this handler reads. */
 export type ConnectEvent = ConnectRequestCarriers & {
-  readonly requestContext: {
-    readonly connectionId: string;
-    readonly routeKey?: string;
-    readonly authorizer?: Record<string, unknown> | null;
-  };
+  readonly requestContext: RouteRequestContext;
 };
 
 /**

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { AuthorizerContextKeys } from '../../src/wire-contract';
 import { ConnectionsStore } from '../connections-store';
+import { RouteRequestContext, routeLogFields } from '../route-event';
 import { errorNameOf, LogWriter } from '../structured-log';
 
 export interface UnregisterConnectionDeps {
@@ -9,11 +9,7 @@ export interface UnregisterConnectionDeps {
 }
 
 export interface DisconnectEvent {
-  readonly requestContext: {
-    readonly connectionId: string;
-    readonly routeKey?: string;
-    readonly authorizer?: Record<string, unknown> | null;
-  };
+  readonly requestContext: RouteRequestContext;
 }
 
 /**
@@ -22,13 +18,7 @@ export interface DisconnectEvent {
  */
 export async function unregisterConnection(event: DisconnectEvent, deps: UnregisterConnectionDeps): Promise<APIGatewayProxyResult> {
   const connectionId = event.requestContext.connectionId;
-  const userId = event.requestContext.authorizer?.[AuthorizerContextKeys.USER_ID];
-  const logBase = {
-    handler: 'disconnect',
-    route: event.requestContext.routeKey ?? '$disconnect',
-    connectionId,
-    userId: typeof userId === 'string' ? userId : undefined,
-  };
+  const logBase = routeLogFields('disconnect', '$disconnect', event.requestContext);
   try {
     await deps.store.deleteConnection(connectionId);
   } catch (err) {

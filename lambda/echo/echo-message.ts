@@ -1,7 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { AuthorizerContextKeys } from '../../src/wire-contract';
 import { MessengerDeps, postToConnection } from '../connection-messenger';
 import { ConnectionsStore } from '../connections-store';
+import { RouteRequestContext, routeLogFields } from '../route-event';
 import { errorNameOf, LogWriter } from '../structured-log';
 
 export interface EchoDeps extends MessengerDeps {
@@ -11,11 +11,7 @@ export interface EchoDeps extends MessengerDeps {
 
 export interface EchoEvent {
   readonly body?: string | null;
-  readonly requestContext: {
-    readonly connectionId: string;
-    readonly routeKey?: string;
-    readonly authorizer?: Record<string, unknown> | null;
-  };
+  readonly requestContext: RouteRequestContext;
 }
 
 /**
@@ -25,13 +21,7 @@ export interface EchoEvent {
  */
 export async function echoMessage(event: EchoEvent, deps: EchoDeps): Promise<APIGatewayProxyResult> {
   const connectionId = event.requestContext.connectionId;
-  const userId = event.requestContext.authorizer?.[AuthorizerContextKeys.USER_ID];
-  const logBase = {
-    handler: 'echo',
-    route: event.requestContext.routeKey ?? '$default',
-    connectionId,
-    userId: typeof userId === 'string' ? userId : undefined,
-  };
+  const logBase = routeLogFields('echo', '$default', event.requestContext);
   const outcome = await postToConnection(connectionId, JSON.stringify({ message: event.body ?? '' }), deps);
   if (outcome.status === 'gone') {
     try {
