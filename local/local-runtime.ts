@@ -295,7 +295,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       demoUser = options.demoUser ?? DEFAULT_DEMO_USER;
       identity.createUser({ userPoolId: mainPool.userPoolId, ...demoUser });
     }
-    config = {
+    // What a client needs to sign in and connect: the web client reads it as /config.json.
+    const clientEndpoints = {
       websocketUrl: main.gateway.url,
       callbackUrl: main.gateway.callbackUrl,
       region,
@@ -304,14 +305,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       cognitoEndpoint,
       webUrl,
     };
+    config = clientEndpoints;
     return {
-      websocketUrl: main.gateway.url,
-      callbackUrl: main.gateway.callbackUrl,
-      region,
-      userPoolId: mainPool?.userPoolId,
-      userPoolClientId,
-      cognitoEndpoint,
-      webUrl,
+      ...clientEndpoints,
       apis: gateways.map(({ api, apiId, gateway }) => ({
         stackName: api.stack.stackName,
         logicalId: api.logicalId,
