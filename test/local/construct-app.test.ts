@@ -47,4 +47,11 @@ describe('startLocalRuntime on an app built with CognitoAuthorizedWebSocketApi',
       .toString('base64url');
     expect((await connect(`${runtime.websocketUrl}?idToken=${header}.${payload}.c2ln`)).status).toBe(403);
   });
+
+  test('the construct\'s handlers logged the connections above without a token in any line', () => {
+    // THEN (after the accepted and refused connections above) every handler wrote its lines, none with a JWT
+    const handlers = new Set(handlerLogs.map((line) => line.split(' ')[0]));
+    expect(handlers.size).toBeGreaterThanOrEqual(3);
+    expect(handlerLogs.filter((line) => line.includes('eyJ') || line.includes('c2ln'))).toEqual([]);
+  });
 });
