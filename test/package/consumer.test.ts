@@ -3,10 +3,13 @@
  * `new CognitoAuthorizedWebSocketApi(stack, 'Ws')`, synthesize. The synth must need no esbuild, no Docker
  * and no network: the handlers were bundled when the library was built.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import * as readline from 'readline';
+import { signUpAndSignIn } from '../local/cognito-test-user';
+import { nextMessage, open } from '../local/websocket-test-client';
 
 const repoRoot = path.join(__dirname, '..', '..');
 const HANDLERS = ['authorizer', 'connect', 'disconnect', 'echo'];
@@ -150,5 +153,33 @@ describe('a consumer app synthesizes the packed library offline, without esbuild
       return readFileSync(path.join(assetDir, 'index.js'), 'utf8');
     });
     expect(shipped.sort()).toEqual(bundles.sort());
+  });
+
+  test('the installed bin serves the synthesized app locally: sign in, connect, echo, Ctrl-C', async () => {
+    // GIVEN the app's cloud assembly (synthesized above) and the bin npm installed with the package
+    const bin = path.join(appDir, 'node_modules', '.bin', 'cdk-cognito-websocket-api');
+    expect(existsSync(bin)).toBe(true);
+    // WHEN a user runs `npx cdk-cognito-websocket-api local` on it
+    const child = spawn(bin, ['local', '--app', 'cdk.out', '--port', '0', '--json'], { cwd: appDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const endpoints = JSON.parse(await new Promise<string>((resolve, reject) => {
+        readline.createInterface({ input: child.stdout! }).once('line', resolve);
+        void exited.then((code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+      }));
+      // THEN a user signed in through its Cognito endpoint connects and gets the echo
+      const idToken = await signUpAndSignIn(endpoints, 'consumer');
+      const socket = await open(`${endpoints.websocketUrl}?idToken=${idToken}`);
+      const reply = nextMessage(socket);
+      socket.send('hello from a consumer app');
+      expect(JSON.parse(await reply)).toEqual({ message: 'hello from a consumer app' });
+      socket.close();
+    } finally {
+      child.kill('SIGINT');
+    }
+    // AND Ctrl-C stops it cleanly
+    expect(await exited).toBe(0);
   });
 });
