@@ -21,6 +21,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The lowest aws-cdk-lib that has every feature the construct uses: Runtime.NODEJS_22_X arrived in 2.168.0;
   // the dev dependency is pinned to it, so the tests prove the minimum works.
   cdkVersion: '2.168.0',
+  // Nothing newer than constructs 10.0 is used; 10.0.5 is the lowest that cdk-nag (a test dependency) admits.
+  constructsVersion: '10.0.5',
   jsiiVersion: '~6.0.0',
   minNodeVersion: '20.0.0',
 
