@@ -91,6 +91,9 @@ export class WebSocketGateway implements ConnectionRegistry {
   private readonly openSockets = new Set<Duplex>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly routes: Map<string, GatewayRoute>;
+  private stopping = false;
+  /** Kept from start(): server.address() is null once stop() closes the port, yet $disconnect events still name it. */
+  private listeningPort = 0;
 
   constructor(private readonly options: WebSocketGatewayOptions) {
     this.stage = options.stage;
@@ -122,10 +125,11 @@ export class WebSocketGateway implements ConnectionRegistry {
       this.server.once('error', reject);
       this.server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
     });
+    this.listeningPort = (this.server.address() as AddressInfo).port;
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return this.listeningPort;
   }
 
   private get stagePath(): string {
@@ -170,6 +174,7 @@ export class WebSocketGateway implements ConnectionRegistry {
 
   /** Closes every connection (each `$disconnect` runs), then the port; resolves when all is done. */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.server.close();
     for (const connection of this.connections.values()) connection.socket.close(1001, 'Going away');
     const deadline = setTimeout(() => {
@@ -259,11 +264,13 @@ export class WebSocketGateway implements ConnectionRegistry {
         const protocolHeader = findHeaderName(responseHeaders, 'sec-websocket-protocol');
         subprotocol = protocolHeader ? String(responseHeaders[protocolHeader]) : undefined;
       }
-      if (socket.destroyed) {
-        // The client left during the handshake: API Gateway still runs $disconnect for a connection it accepted.
+      if (socket.destroyed || this.stopping) {
+        // The client left during the handshake, or the gateway began stopping (a connection accepted now would outlive
+        // stop()): API Gateway still runs $disconnect for a connection its $connect accepted.
         this.track(this.runDisconnect({
           id: connectionId, connectedAt: new Date(connectedAt), sourceIp, userAgent, headers, multiValueHeaders, authorizer: authorizerContext,
-        }, 1006, 'client left'));
+        }, socket.destroyed ? 1006 : 1001, socket.destroyed ? 'client left' : 'Going away'));
+        refuseUpgrade(socket, 503);
         return;
       }
       this.handshakes.set(request, { connectionId, authorizer: authorizerContext, subprotocol });
@@ -331,9 +338,14 @@ export class WebSocketGateway implements ConnectionRegistry {
     resetIdle();
     connection.ageTimer = setTimeout(() => socket.close(1001, 'Going away'), (this.options.maxConnectionAgeSeconds ?? 7200) * 1000);
     socket.on('message', (data, isBinary) => {
+      if (isBinary) {
+        // API Gateway takes text frames only: a binary frame closes the connection with 1003 (unsupported data).
+        socket.close(1003);
+        return;
+      }
       connection.lastActiveAt = new Date();
       resetIdle();
-      this.track(this.handleMessage(connection, data, isBinary));
+      this.track(this.handleMessage(connection, data));
     });
     socket.on('error', () => undefined);
     socket.once('close', (code, reason) => {
@@ -362,10 +374,10 @@ export class WebSocketGateway implements ConnectionRegistry {
     };
   }
 
-  private async handleMessage(connection: LiveConnection, data: RawData, isBinary: boolean): Promise<void> {
+  private async handleMessage(connection: LiveConnection, data: RawData): Promise<void> {
     const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    const body = isBinary ? buffer.toString('base64') : buffer.toString('utf8');
-    const routeKey = this.selectRoute(isBinary ? undefined : body);
+    const body = buffer.toString('utf8');
+    const routeKey = this.selectRoute(body);
     const route = this.routes.get(routeKey);
     const requestContext = this.requestContext(connection.id, routeKey, 'MESSAGE', connection.connectedAt.getTime(),
       connection.sourceIp, connection.userAgent, {
@@ -379,7 +391,7 @@ export class WebSocketGateway implements ConnectionRegistry {
     }
     if (!route.functionName) return;
     try {
-      const result = await this.options.invoke(route.functionName, { requestContext, body, isBase64Encoded: isBinary });
+      const result = await this.options.invoke(route.functionName, { requestContext, body, isBase64Encoded: false });
       this.log({ event: 'message', connectionId: connection.id, routeKey, outcome: 'ok' });
       if (route.twoWay && result !== null && result !== undefined) {
         const reply = typeof result === 'string' ? result : (result as any).body;
@@ -397,14 +409,18 @@ export class WebSocketGateway implements ConnectionRegistry {
     if (connection.socket.readyState === WebSocket.OPEN) connection.socket.send(text);
   }
 
-  /** Evaluates `$request.body.<path>` against a JSON message; anything else (or no match) is `$default`. */
-  private selectRoute(body: string | undefined): string {
+  /**
+   * Evaluates `$request.body.<path>` against a JSON message; anything else (or no match) is `$default`.
+   * `$connect` and `$disconnect` run only for the connection's lifecycle, never for a message that names them.
+   */
+  private selectRoute(body: string): string {
     const match = /^\$request\.body\.(.+)$/.exec(this.options.routeSelectionExpression);
-    if (body === undefined || !match) return '$default';
+    if (!match) return '$default';
     try {
       let value: any = JSON.parse(body);
       for (const key of match[1].split('.')) value = value?.[key];
-      if ((typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && this.routes.has(String(value))) {
+      const lifecycle = value === '$connect' || value === '$disconnect';
+      if ((typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && !lifecycle && this.routes.has(String(value))) {
         return String(value);
       }
     } catch {

@@ -23,7 +23,7 @@ describe('WebSocketGateway', () => {
       // the callback URL is known once the gateway listens; the function reads it from its environment
       environment: { get CALLBACK_URL() { return gateway.callbackUrl; } } as any,
     });
-    for (const name of ['authorizer', 'connect', 'disconnect', 'echo', 'whoami', 'measure', 'crash']) runner.register(fn(name));
+    for (const name of ['authorizer', 'connect', 'disconnect', 'echo', 'whoami', 'measure', 'crash', 'slowAuthorizer']) runner.register(fn(name));
     runner.register({ ...fn('hang'), timeoutSeconds: 1 });
     gateway = new WebSocketGateway({
       apiId: 'abcde12345',
@@ -187,6 +187,48 @@ describe('WebSocketGateway', () => {
     socket!.send('still here');
     expect(JSON.parse(await echoed).message).toBe('still here');
     socket!.close();
+  });
+
+  test('closes a connection that sends a binary frame with 1003, as API Gateway does, without invoking a route', async () => {
+    await startGateway();
+    const { socket } = await connect(`${gateway.url}?token=good`);
+    const code = closed(socket!);
+    socket!.send(Buffer.from([0xde, 0xad, 0xbe, 0xef]), { binary: true });
+    expect(await code).toBe(1003);
+    expect(logs.filter((line) => line.startsWith('echo'))).toEqual([]);
+  });
+
+  test('a message whose action names $connect or $disconnect goes to $default, not to the lifecycle routes', async () => {
+    await startGateway();
+    const { socket } = await connect(`${gateway.url}?token=good`);
+    const connectionId = gateway.connectionIds[0];
+    for (const action of ['$connect', '$disconnect']) {
+      const reply = nextMessage(socket!);
+      socket!.send(JSON.stringify({ action }));
+      expect(JSON.parse(await reply).message).toBe(JSON.stringify({ action }));
+    }
+    expect(logs.filter((line) => line.startsWith('disconnect') && line.includes(connectionId))).toEqual([]);
+    socket!.close();
+  });
+
+  test('stop() while a handshake is still being authorized refuses it and runs its $disconnect instead of keeping it open', async () => {
+    await startGateway({ authorizer: { functionName: 'slowAuthorizer', identitySource: ['route.request.querystring.token'] } });
+    const attempt = connect(`${gateway.url}?token=good`);
+    await waitFor(() => logs.some((line) => line.startsWith('slowAuthorizer: authorizing')));
+    await gateway.stop();
+    expect((await attempt).status).toBe(503);
+    await waitFor(() => logs.some((line) => line.startsWith('disconnect') && line.includes('"code":1001')));
+  });
+
+  test('stop() runs $disconnect for each open connection', async () => {
+    await startGateway();
+    const { socket } = await connect(`${gateway.url}?token=good`);
+    const connectionId = gateway.connectionIds[0];
+    const code = closed(socket!);
+    await gateway.stop();
+    expect(await code).toBe(1001);
+    await waitFor(() => logs.some((line) => line.startsWith('disconnect') && line.includes(connectionId)));
+    expect(gatewayLog).not.toContainEqual(expect.objectContaining({ event: 'disconnect', connectionId, outcome: 'failed' }));
   });
 
   test('closes an idle connection after the idle timeout', async () => {
