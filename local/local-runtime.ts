@@ -167,7 +167,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const webRoot = options.webRoot ?? findWebRoot();
     let config: Record<string, unknown> = {};
     const webServer = createServer((request, response) => {
-      void serveWeb(request, response, identity, webRoot, () => config);
+      serveWeb(request, response, identity, webRoot, () => config).catch((error) => {
+        // A malformed request (a bad percent-escape in the path) must not become an unhandled rejection, which ends the process.
+        if (!response.headersSent) response.writeHead(error instanceof URIError ? 400 : 500, { 'content-type': 'text/plain' });
+        response.end();
+      });
     });
     const webPort = await listen(webServer, options.port ?? 0);
     cleanups.push(() => closeServer(webServer));

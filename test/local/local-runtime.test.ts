@@ -115,6 +115,12 @@ describe('startLocalRuntime on a synthesized app', () => {
     });
   });
 
+  test('answers 400 to a path with a malformed percent-escape and keeps serving', async () => {
+    expect((await fetch(`${runtime.webUrl}%E0%A4%A`)).status).toBe(400);
+    expect((await fetch(`${runtime.cognitoEndpoint}/%E0/.well-known/jwks.json`)).status).toBe(400);
+    expect((await fetch(new URL('config.json', runtime.webUrl))).status).toBe(200);
+  });
+
   test('no handler logged a token', () => {
     expect(handlerLogs.length).toBeGreaterThan(0);
     expect(handlerLogs.filter((line) => line.includes('eyJ'))).toEqual([]);
