@@ -62,7 +62,7 @@ interface PendingInvocation {
 export class FunctionRunner {
   private readonly functions = new Map<string, LocalFunction>();
   private readonly workers = new Map<string, Worker[]>();
-  private readonly waiting = new Map<string, Array<(worker: Worker) => void>>();
+  private readonly waiting = new Map<string, Array<{ resolve(worker: Worker): void; reject(error: Error): void }>>();
   private readonly pending = new Map<number, PendingInvocation>();
   /** Every worker not yet exited, retired ones included, so close() waits for all of them. */
   private readonly allStarted = new Set<Worker>();
@@ -127,6 +127,10 @@ export class FunctionRunner {
   /** Kills every worker and waits until each has exited. */
   async close(): Promise<void> {
     this.closed = true;
+    // Invocations still waiting for a worker fail now; handing them a worker would start a process after close().
+    for (const queue of this.waiting.values()) {
+      for (const waiter of queue.splice(0)) waiter.reject(new Error('the function runner is stopped'));
+    }
     const all = [...this.workers.values()].flat();
     for (const worker of [...all, ...this.allStarted]) worker.process.kill('SIGKILL');
     await Promise.all([...this.allStarted].map((worker) => worker.exited));
@@ -148,9 +152,9 @@ export class FunctionRunner {
       workers.push(worker);
       return worker;
     }
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const queue = this.waiting.get(fn.name) ?? [];
-      queue.push(resolve);
+      queue.push({ resolve, reject });
       this.waiting.set(fn.name, queue);
     });
   }
@@ -170,14 +174,14 @@ export class FunctionRunner {
       return;
     }
     if (alive) {
-      next(worker);
+      next.resolve(worker);
     } else {
       // The worker died (crash or timeout): hand the waiting invocation a fresh one.
       const fn = this.functions.get(functionName)!;
       const fresh = this.startWorker(fn);
       fresh.busy = true;
       workers.push(fresh);
-      next(fresh);
+      next.resolve(fresh);
     }
   }
 
