@@ -116,7 +116,9 @@ export class WebSocketGateway implements ConnectionRegistry {
       socket.once('close', () => this.openSockets.delete(socket));
     });
     this.server.on('upgrade', (request, socket, head) => {
-      this.track(this.handleUpgrade(request, socket, head));
+      // handleUpgrade answers every refusal itself; what throws before that (an unparsable request target) is a 400,
+      // not a socket left waiting for an answer.
+      this.track(this.handleUpgrade(request, socket, head).catch(() => refuseUpgrade(socket, 400)));
     });
   }
 

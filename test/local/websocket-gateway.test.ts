@@ -1,3 +1,5 @@
+import { once } from 'events';
+import { createConnection } from 'net';
 import * as path from 'path';
 import { ApiGatewayManagementApiClient, GetConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { closed, connect, nextMessage } from './websocket-test-client';
@@ -229,6 +231,16 @@ describe('WebSocketGateway', () => {
     expect(await code).toBe(1001);
     await waitFor(() => logs.some((line) => line.startsWith('disconnect') && line.includes(connectionId)));
     expect(gatewayLog).not.toContainEqual(expect.objectContaining({ event: 'disconnect', connectionId, outcome: 'failed' }));
+  });
+
+  test('answers 400 to an upgrade request whose target cannot be parsed, instead of leaving the socket unanswered', async () => {
+    await startGateway();
+    const socket = createConnection(gateway.port, '127.0.0.1');
+    socket.write('GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    const [response] = await once(socket, 'data');
+    expect(String(response)).toMatch(/^HTTP\/1\.1 400 /);
+    socket.destroy();
   });
 
   test('closes an idle connection after the idle timeout', async () => {
