@@ -178,7 +178,15 @@ export class LocalIdentityProvider {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const wellKnown = JWKS_PATH.exec(path);
     if (req.method === 'GET' && wellKnown) {
-      this.serveWellKnown(decodeURIComponent(wellKnown[1]), wellKnown[2], res);
+      let userPoolId: string;
+      try {
+        userPoolId = decodeURIComponent(wellKnown[1]);
+      } catch {
+        // A malformed percent-escape; thrown from here it would be an unhandled rejection that ends the process.
+        sendJson(res, 400, { message: 'Malformed path' });
+        return;
+      }
+      this.serveWellKnown(userPoolId, wellKnown[2], res);
       return;
     }
     if (req.method !== 'POST') {

@@ -212,6 +212,9 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
     expect(await response.json()).toEqual(provider.jwks(POOL_ID));
     expect(provider.jwks(POOL_ID).keys[0]).toMatchObject({ alg: 'RS256', kty: 'RSA', use: 'sig', e: 'AQAB' });
     expect((await fetch(`${server.endpoint}/eu-west-1_Nope/.well-known/jwks.json`)).status).toBe(404);
+    // a malformed percent-escape is a 400, and the endpoint keeps serving
+    expect((await fetch(`${server.endpoint}/%E0/.well-known/jwks.json`)).status).toBe(400);
+    expect((await fetch(`${server.endpoint}/${POOL_ID}/.well-known/jwks.json`)).status).toBe(200);
   });
 
   test('answers a browser\'s CORS preflight and marks responses readable cross-origin', async () => {
