@@ -67,14 +67,17 @@ export async function signIn({ endpoint, clientId, username, password }) {
   return { idToken: result.IdToken, refreshToken: result.RefreshToken, expiresAt: tokenExpiry(result.IdToken) };
 }
 
-/** A fresh ID token for the same sign-in; Cognito returns no new refresh token. */
+/**
+ * A fresh ID token for the same sign-in. Cognito returns a new refresh token only when the app client
+ * rotates refresh tokens; then the old one stops working, so keep whichever is newest.
+ */
 export async function refreshSession({ endpoint, clientId }, session) {
   const result = await initiateAuth(endpoint, {
     AuthFlow: 'REFRESH_TOKEN_AUTH',
     ClientId: clientId,
     AuthParameters: { REFRESH_TOKEN: session.refreshToken },
   });
-  return { idToken: result.IdToken, refreshToken: session.refreshToken, expiresAt: tokenExpiry(result.IdToken) };
+  return { idToken: result.IdToken, refreshToken: result.RefreshToken ?? session.refreshToken, expiresAt: tokenExpiry(result.IdToken) };
 }
 
 /** Sign-out: revokes the refresh token, so a copy of the session cannot mint new tokens. */
