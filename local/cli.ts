@@ -114,16 +114,8 @@ async function synthesize(app: string | undefined): Promise<string> {
 }
 
 function printEndpoints(runtime: LocalRuntime, json: boolean): void {
-  const endpoints = {
-    websocketUrl: runtime.websocketUrl,
-    callbackUrl: runtime.callbackUrl,
-    region: runtime.region,
-    userPoolId: runtime.userPoolId,
-    userPoolClientId: runtime.userPoolClientId,
-    cognitoEndpoint: runtime.cognitoEndpoint,
-    webUrl: runtime.webUrl,
-    demoUser: runtime.demoUser,
-  };
+  // The documented endpoints line: what /config.json serves, plus the demo user's credentials.
+  const endpoints = { ...runtime.endpoints, demoUser: runtime.demoUser };
   if (json) {
     process.stdout.write(JSON.stringify(endpoints) + '\n');
     return;

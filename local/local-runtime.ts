@@ -59,7 +59,11 @@ export interface LocalWebSocketApi {
   readonly routeKeys: string[];
 }
 
-export interface LocalRuntime {
+/**
+ * What a client needs to sign in and connect (DESIGN.md section 5): the CLI prints it (`--json`) and the web
+ * client reads it as `/config.json`.
+ */
+export interface LocalEndpoints {
   /** The first API's WebSocket URL (the construct's, when there is one). */
   readonly websocketUrl: string;
   readonly callbackUrl: string;
@@ -69,6 +73,11 @@ export interface LocalRuntime {
   /** Cognito-compatible endpoint: give it to `CognitoIdentityProviderClient` as `endpoint`. */
   readonly cognitoEndpoint: string;
   readonly webUrl: string;
+}
+
+export interface LocalRuntime extends LocalEndpoints {
+  /** The fields above alone, as `/config.json` serves them. */
+  readonly endpoints: LocalEndpoints;
   readonly apis: LocalWebSocketApi[];
   /** Local DynamoDB endpoint (dynalite) and the local names of the template's tables, by logical id. */
   readonly dynamoDbEndpoint: string;
@@ -165,7 +174,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     // The web client, /config.json and the identity endpoint share one port.
     const webRoot = options.webRoot ?? findWebRoot();
-    let config: Record<string, unknown> = {};
+    let config: LocalEndpoints | undefined;
     const webServer = createServer((request, response) => {
       serveWeb(request, response, identity, webRoot, () => config).catch((error) => {
         // A malformed request (a bad percent-escape in the path) must not become an unhandled rejection, which ends the process.
@@ -299,8 +308,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       demoUser = options.demoUser ?? DEFAULT_DEMO_USER;
       identity.createUser({ userPoolId: mainPool.userPoolId, ...demoUser });
     }
-    // What a client needs to sign in and connect: the web client reads it as /config.json.
-    const clientEndpoints = {
+    const endpoints: LocalEndpoints = {
       websocketUrl: main.gateway.url,
       callbackUrl: main.gateway.callbackUrl,
       region,
@@ -309,9 +317,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       cognitoEndpoint,
       webUrl,
     };
-    config = clientEndpoints;
+    config = endpoints;
     return {
-      ...clientEndpoints,
+      ...endpoints,
+      endpoints,
       apis: gateways.map(({ api, apiId, gateway }) => ({
         stackName: api.stack.stackName,
         logicalId: api.logicalId,
@@ -385,7 +394,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 async function serveWeb(request: IncomingMessage, response: ServerResponse, identity: LocalIdentityProvider,
-  webRoot: string | undefined, config: () => Record<string, unknown>): Promise<void> {
+  webRoot: string | undefined, config: () => LocalEndpoints | undefined): Promise<void> {
   const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
   if (request.method === 'POST' || request.method === 'OPTIONS' || pathname.includes('/.well-known/')) {
     await identity.handleRequest(request, response);
@@ -396,7 +405,7 @@ async function serveWeb(request: IncomingMessage, response: ServerResponse, iden
     return;
   }
   if (pathname === '/config.json') {
-    const json = JSON.stringify(config());
+    const json = JSON.stringify(config() ?? {});
     response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(json);
     return;
   }
