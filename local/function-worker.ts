@@ -89,7 +89,9 @@ process.on('message', (message: InvokeMessage) => {
     try {
       handlerPromise ??= loadHandler();
       const result = await invokeHandler(await handlerPromise, message);
-      process.send!({ id: message.id, ok: true, result: result === undefined ? null : result });
+      // Lambda hands the caller the result as JSON: functions dropped, dates as strings, a result JSON
+      // cannot carry (a cycle, a BigInt) fails the invocation. The IPC channel's structured clone would differ.
+      process.send!({ id: message.id, ok: true, result: JSON.parse(JSON.stringify(result ?? null)) });
     } catch (error: any) {
       // Lambda reports a thrown string as errorType "string"; an Error by its name.
       const errorType = error instanceof Error ? error.name : typeof error;

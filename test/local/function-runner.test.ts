@@ -40,6 +40,11 @@ describe('FunctionRunner', () => {
     await expect(runner.invoke('fail', {})).rejects.toMatchObject({ errorType: 'TypeError', errorMessage: 'bad input' });
   });
 
+  test('returns the result as Lambda does, through JSON: methods dropped, dates as strings', async () => {
+    runner.register(fixture('richResult'));
+    await expect(runner.invoke('richResult', {})).resolves.toEqual({ statusCode: 200, body: 'ok', at: '1970-01-01T00:00:00.000Z' });
+  });
+
   test('runs callback-style handlers with a Lambda context', async () => {
     runner.register(fixture('callbackStyle'));
     await expect(runner.invoke('callbackStyle', {})).resolves.toEqual({ remaining: true, name: 'callbackStyle' });
