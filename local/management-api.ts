@@ -39,11 +39,11 @@ export async function handleManagementRequest(registry: ConnectionRegistry, requ
     return;
   }
   const connectionId = decodeURIComponent(pathname.slice(prefix.length));
-  const body = await readBody(request);
+  const body = await readBody(request, MAX_POSTED_MESSAGE_BYTES);
 
   switch (request.method) {
     case 'POST': {
-      if (body.length > MAX_POSTED_MESSAGE_BYTES) {
+      if (body === undefined) {
         sendError(response, 413, 'PayloadTooLargeException', 'Request entity too large');
       } else if (registry.post(connectionId, body)) {
         response.writeHead(200, { 'content-type': 'application/json', 'content-length': 0 }).end();
@@ -90,11 +90,16 @@ function sendError(response: ServerResponse, status: number, errorType: string, 
   }).end(json);
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
+/** The request's body, or undefined when it is over `maxBytes` (the rest is read and dropped, not kept). */
+function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size <= maxBytes ? Buffer.concat(chunks) : undefined));
     request.on('error', reject);
   });
 }

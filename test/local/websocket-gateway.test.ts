@@ -126,6 +126,24 @@ describe('WebSocketGateway', () => {
     client.destroy();
   });
 
+  test('the management API delivers a 128 KiB post and refuses a larger one with 413 PayloadTooLargeException', async () => {
+    await startGateway();
+    const client = new ApiGatewayManagementApiClient({
+      endpoint: gateway.callbackUrl, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
+    const { socket } = await connect(`${gateway.url}?token=good`);
+    const connectionId = gateway.connectionIds[0];
+    const received = nextMessage(socket!);
+    await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.alloc(128 * 1024, 'a') }));
+    expect((await received).length).toBe(128 * 1024);
+    const error = await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.alloc(128 * 1024 + 1, 'a') }))
+      .catch((e) => e);
+    expect(error.name).toBe('PayloadTooLargeException');
+    expect(error.$metadata.httpStatusCode).toBe(413);
+    socket!.close();
+    client.destroy();
+  });
+
   test('closes a connection that sends a frame over 32 KiB with 1009', async () => {
     await startGateway();
     const { socket } = await connect(`${gateway.url}?token=good`);
