@@ -47,6 +47,13 @@ describe('WebSocketGateway', () => {
     await gateway.start();
   }
 
+  /** The AWS SDK's management API client on the gateway's callback URL, as a backend would use it. */
+  function managementClient(): ApiGatewayManagementApiClient {
+    return new ApiGatewayManagementApiClient({
+      endpoint: gateway.callbackUrl, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    });
+  }
+
   afterEach(async () => {
     await gateway.stop();
     await runner.close();
@@ -104,9 +111,7 @@ describe('WebSocketGateway', () => {
 
   test('runs $disconnect on close, after which the management API answers 410 GoneException', async () => {
     await startGateway();
-    const client = new ApiGatewayManagementApiClient({
-      endpoint: gateway.callbackUrl, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    });
+    const client = managementClient();
     const { socket } = await connect(`${gateway.url}?token=good`);
     const connectionId = gateway.connectionIds[0];
     // WHEN a backend posts to the live connection with the AWS SDK, the client receives it
@@ -128,9 +133,7 @@ describe('WebSocketGateway', () => {
 
   test('the management API delivers a 128 KiB post and refuses a larger one with 413 PayloadTooLargeException', async () => {
     await startGateway();
-    const client = new ApiGatewayManagementApiClient({
-      endpoint: gateway.callbackUrl, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    });
+    const client = managementClient();
     const { socket } = await connect(`${gateway.url}?token=good`);
     const connectionId = gateway.connectionIds[0];
     const received = nextMessage(socket!);
