@@ -60,3 +60,42 @@ export const TokenSourceKinds = {
   HEADER: 'header',
   SUBPROTOCOL: 'subprotocol',
 } as const;
+
+/** Where the token travels: `querystring`, `header` or `subprotocol`. */
+export type TokenSourceKind = typeof TokenSourceKinds[keyof typeof TokenSourceKinds];
+
+/** The token's `token_use` claim the authorizer accepts. */
+export const TokenUses = {
+  ID: 'id',
+  ACCESS: 'access',
+} as const;
+
+export type TokenUseValue = typeof TokenUses[keyof typeof TokenUses];
+
+/**
+ * The type of the cloud assembly metadata entry (`node.addMetadata`, written to the stack's entry in
+ * `manifest.json`, never to the template) in which `CognitoAuthorizedWebSocketApi` describes its API to
+ * tools that serve it, such as the local runtime. They read it instead of the handlers' environment.
+ */
+export const API_DESCRIPTION_METADATA_TYPE = 'cdk-cognito-websocket-api:api';
+
+/**
+ * The data of that entry. `Reference` is what a resource reference is where it is read: a token string in the
+ * construct, a CloudFormation intrinsic (`{ Ref: <logical id> }`) in the synthesized manifest.
+ */
+export interface ApiDescription<Reference> {
+  /** Bumped when a field changes meaning; readers refuse a version they do not know. */
+  readonly version: 1;
+  /** The `AWS::ApiGatewayV2::Api` (its `Ref`, the API id). */
+  readonly webSocketApi: Reference;
+  /** The `$connect` authorizer's function (its `Ref`, the function name). */
+  readonly authorizerFunction: Reference;
+  /** The user pool whose tokens are accepted (its `Ref`, the pool id). */
+  readonly userPool: Reference;
+  /** The app clients whose tokens are accepted (their `Ref`s, the client ids). */
+  readonly userPoolClients: Reference[];
+  readonly tokenUse: TokenUseValue;
+  readonly tokenSource: { readonly kind: TokenSourceKind; readonly name: string };
+  /** Groups of which a user must be in one; empty for none. */
+  readonly requiredGroups: string[];
+}
