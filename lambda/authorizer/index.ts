@@ -1,6 +1,6 @@
 import { writeJsonLogLine } from '../structured-log';
 import { createCognitoTokenVerifier, readAuthorizerConfig } from './cognito-token-verifier';
-import { createAuthorizer } from './verify-connect-token';
+import { createAuthorizer } from './authorize-connect';
 
 // Module scope: the verifier and its JWKS cache live as long as the container, so the JWKS
 // is downloaded once per container, not once per $connect.

@@ -7,7 +7,7 @@ import {
 } from './cognito-test-tokens';
 import { readAuthorizerConfig } from '../../lambda/authorizer/cognito-token-verifier';
 import { ConnectRequestCarriers } from '../../lambda/authorizer/token-carrier';
-import { createAuthorizer } from '../../lambda/authorizer/verify-connect-token';
+import { createAuthorizer } from '../../lambda/authorizer/authorize-connect';
 import { writeJsonLogLine } from '../../lambda/structured-log';
 
 // GIVEN the pool's current signing key (in the JWKS), a key it rotated out, and an attacker's key
