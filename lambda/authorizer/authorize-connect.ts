@@ -1,7 +1,8 @@
 import * as errors from 'aws-jwt-verify/error';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { LogWriter } from '../structured-log';
-import { AuthorizerConfig, ConnectTokenVerifier, RequiredClaimMissingError, VerifiedClaims } from './cognito-token-verifier';
+import { AuthorizerConfig } from './authorizer-config';
+import { ConnectTokenVerifier, RequiredClaimMissingError, VerifiedClaims } from './cognito-token-verifier';
 import { extractToken, TokenExtractionRefusal } from './token-carrier';
 import { AuthorizerContextKeys } from '../../src/wire-contract';
 

@@ -1,6 +1,7 @@
 import { writeJsonLogLine } from '../structured-log';
-import { createCognitoTokenVerifier, readAuthorizerConfig } from './cognito-token-verifier';
 import { createAuthorizer } from './authorize-connect';
+import { readAuthorizerConfig } from './authorizer-config';
+import { createCognitoTokenVerifier } from './cognito-token-verifier';
 
 // Module scope: the verifier and its JWKS cache live as long as the container, so the JWKS
 // is downloaded once per container, not once per $connect.

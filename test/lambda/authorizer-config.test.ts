@@ -1,5 +1,5 @@
 import { authorizerEnv } from './authorizer-test-kit';
-import { readAuthorizerConfig } from '../../lambda/authorizer/cognito-token-verifier';
+import { readAuthorizerConfig } from '../../lambda/authorizer/authorizer-config';
 
 describe('the authorizer\'s environment', () => {
   test('the construct\'s defaults read as the sample\'s: ID tokens from ?idToken, no groups', () => {

@@ -1,8 +1,9 @@
 import { Fetcher } from 'aws-jwt-verify/https';
 import { CLIENT_ID, SECOND_CLIENT_ID, USER_POOL_ID } from './cognito-test-tokens';
-import { createCognitoTokenVerifier, readAuthorizerConfig } from '../../lambda/authorizer/cognito-token-verifier';
-import { ConnectRequestCarriers } from '../../lambda/authorizer/token-carrier';
 import { ConnectAuthorizerEvent, createAuthorizer } from '../../lambda/authorizer/authorize-connect';
+import { readAuthorizerConfig } from '../../lambda/authorizer/authorizer-config';
+import { createCognitoTokenVerifier } from '../../lambda/authorizer/cognito-token-verifier';
+import { ConnectRequestCarriers } from '../../lambda/authorizer/token-carrier';
 import { LogWriter, writeJsonLogLine } from '../../lambda/structured-log';
 
 export const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod/$connect';

@@ -5,9 +5,9 @@ import {
   base64url, cognitoClaims, createSigningKey, ISSUER, jwksOf, OTHER_CLIENT_ID, REGION, rs256Header, SECOND_CLIENT_ID,
   signatureOf, signJwt, USER_POOL_ID,
 } from './cognito-test-tokens';
-import { readAuthorizerConfig } from '../../lambda/authorizer/cognito-token-verifier';
-import { ConnectRequestCarriers } from '../../lambda/authorizer/token-carrier';
 import { createAuthorizer } from '../../lambda/authorizer/authorize-connect';
+import { readAuthorizerConfig } from '../../lambda/authorizer/authorizer-config';
+import { ConnectRequestCarriers } from '../../lambda/authorizer/token-carrier';
 import { writeJsonLogLine } from '../../lambda/structured-log';
 
 // GIVEN the pool's current signing key (in the JWKS), a key it rotated out, and an attacker's key
