@@ -64,6 +64,13 @@ export const TokenSourceKinds = {
 /** Where the token travels: `querystring`, `header` or `subprotocol`. */
 export type TokenSourceKind = typeof TokenSourceKinds[keyof typeof TokenSourceKinds];
 
+/** The token source the construct configured: where the token travels and under which name. */
+export interface TokenSourceSetting {
+  readonly kind: TokenSourceKind;
+  /** The query string parameter or header that carries the token; unused for `subprotocol`. */
+  readonly name: string;
+}
+
 /** The token's `token_use` claim the authorizer accepts. */
 export const TokenUses = {
   ID: 'id',
@@ -95,7 +102,7 @@ export interface ApiDescription<Reference> {
   /** The app clients whose tokens are accepted (their `Ref`s, the client ids). */
   readonly userPoolClients: Reference[];
   readonly tokenUse: TokenUseValue;
-  readonly tokenSource: { readonly kind: TokenSourceKind; readonly name: string };
+  readonly tokenSource: TokenSourceSetting;
   /** Groups of which a user must be in one; empty for none. */
   readonly requiredGroups: string[];
 }

@@ -3,8 +3,8 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { LogWriter } from '../structured-log';
 import { AuthorizerConfig } from './authorizer-config';
 import { ConnectTokenVerifier, RequiredClaimMissingError, VerifiedClaims } from './cognito-token-verifier';
-import { extractToken, TokenExtractionRefusal } from './token-carrier';
 import { AuthorizerContextKeys } from '../../src/wire-contract';
+import { extractToken, TokenExtractionRefusal } from '../token-source';
 
 /** Why a $connect was refused: a code of ours, safe to log, never sent to the client. */
 export type RefusalReason =
@@ -49,7 +49,7 @@ export async function authorizeConnect(
     route: event.requestContext?.routeKey ?? '$connect',
     connectionId: event.requestContext?.connectionId,
   };
-  const extraction = extractToken(event, deps.config.carrier);
+  const extraction = extractToken(event, deps.config.tokenSource);
   if (extraction.refusal) {
     deps.log({ ...logBase, outcome: 'deny', reason: extraction.refusal });
     return denyPolicy(event.methodArn);

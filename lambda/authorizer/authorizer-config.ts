@@ -1,6 +1,5 @@
-import { HandlerEnvironment, TokenSourceKinds } from '../../src/wire-contract';
+import { HandlerEnvironment, TokenSourceKind, TokenSourceKinds, TokenSourceSetting } from '../../src/wire-contract';
 import { commaList, requiredEnv } from '../handler-environment';
-import { TokenCarrier, TokenSourceKind } from './token-carrier';
 
 /** What the authorizer reads from its environment, parsed once per container. */
 export interface AuthorizerConfig {
@@ -8,7 +7,7 @@ export interface AuthorizerConfig {
   readonly clientIds: string[];
   readonly tokenUse: 'id' | 'access';
   readonly requiredGroups: string[];
-  readonly carrier: TokenCarrier;
+  readonly tokenSource: TokenSourceSetting;
 }
 
 export function readAuthorizerConfig(env: NodeJS.ProcessEnv): AuthorizerConfig {
@@ -28,6 +27,6 @@ export function readAuthorizerConfig(env: NodeJS.ProcessEnv): AuthorizerConfig {
     clientIds,
     tokenUse,
     requiredGroups: commaList(env[HandlerEnvironment.REQUIRED_GROUPS]),
-    carrier: { kind, name },
+    tokenSource: { kind, name },
   };
 }

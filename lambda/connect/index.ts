@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { HandlerEnvironment, TokenSourceKinds } from '../../src/wire-contract';
-import { TokenSourceKind } from '../authorizer/token-carrier';
+import { HandlerEnvironment, TokenSourceKind, TokenSourceKinds } from '../../src/wire-contract';
 import { ConnectionsStore } from '../connections-store';
 import { requiredEnv } from '../handler-environment';
 import { writeJsonLogLine } from '../structured-log';

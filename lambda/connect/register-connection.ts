@@ -1,9 +1,9 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { AuthorizerContextKeys, TokenSourceKinds } from '../../src/wire-contract';
-import { chooseSubprotocolToEcho, ConnectRequestCarriers, TokenSourceKind } from '../authorizer/token-carrier';
+import { AuthorizerContextKeys, TokenSourceKind, TokenSourceKinds } from '../../src/wire-contract';
 import { ConnectionsStore } from '../connections-store';
 import { RouteRequestContext } from '../route-event';
 import { errorNameOf, LogWriter } from '../structured-log';
+import { chooseSubprotocolToEcho, ConnectRequestTokenSources } from '../token-source';
 
 export interface RegisterConnectionDeps {
   readonly store: Pick<ConnectionsStore, 'putConnection'>;
@@ -15,7 +15,7 @@ export interface RegisterConnectionDeps {
 }
 
 /** The parts of the $connect integration event this handler reads. */
-export type ConnectEvent = ConnectRequestCarriers & {
+export type ConnectEvent = ConnectRequestTokenSources & {
   readonly requestContext: RouteRequestContext;
 };
 

@@ -8,7 +8,7 @@ describe('the authorizer\'s environment', () => {
       clientIds: ['client0000000000000000000a', 'client0000000000000000000b'],
       tokenUse: 'id',
       requiredGroups: [],
-      carrier: { kind: 'querystring', name: 'idToken' },
+      tokenSource: { kind: 'querystring', name: 'idToken' },
     });
   });
 
@@ -18,7 +18,7 @@ describe('the authorizer\'s environment', () => {
     }));
     expect(config.clientIds).toEqual(['a', 'b']);
     expect(config.requiredGroups).toEqual(['admins', 'operators']);
-    expect(config.carrier).toEqual({ kind: 'header', name: 'Authorization' });
+    expect(config.tokenSource).toEqual({ kind: 'header', name: 'Authorization' });
   });
 
   test.each([

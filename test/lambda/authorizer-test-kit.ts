@@ -3,13 +3,13 @@ import { CLIENT_ID, SECOND_CLIENT_ID, USER_POOL_ID } from './cognito-test-tokens
 import { ConnectAuthorizerEvent, createAuthorizer } from '../../lambda/authorizer/authorize-connect';
 import { readAuthorizerConfig } from '../../lambda/authorizer/authorizer-config';
 import { createCognitoTokenVerifier } from '../../lambda/authorizer/cognito-token-verifier';
-import { ConnectRequestCarriers } from '../../lambda/authorizer/token-carrier';
 import { LogWriter, writeJsonLogLine } from '../../lambda/structured-log';
+import { ConnectRequestTokenSources } from '../../lambda/token-source';
 
 export const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod/$connect';
 
 /** A $connect REQUEST authorizer event as API Gateway sends it, with the given carriers. */
-export function connectEvent(carriers: ConnectRequestCarriers, connectionId = 'Conn-0001='): ConnectAuthorizerEvent {
+export function connectEvent(carriers: ConnectRequestTokenSources, connectionId = 'Conn-0001='): ConnectAuthorizerEvent {
   const baseHeaders: Record<string, string> = {
     'Host': 'abcdef1234.execute-api.eu-west-1.amazonaws.com',
     'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',

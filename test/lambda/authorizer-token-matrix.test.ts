@@ -7,8 +7,8 @@ import {
 } from './cognito-test-tokens';
 import { createAuthorizer } from '../../lambda/authorizer/authorize-connect';
 import { readAuthorizerConfig } from '../../lambda/authorizer/authorizer-config';
-import { ConnectRequestCarriers } from '../../lambda/authorizer/token-carrier';
 import { writeJsonLogLine } from '../../lambda/structured-log';
+import { ConnectRequestTokenSources } from '../../lambda/token-source';
 
 // GIVEN the pool's current signing key (in the JWKS), a key it rotated out, and an attacker's key
 const poolKey = createSigningKey('pool-key-2');
@@ -31,7 +31,7 @@ const withClaims = (changes: Record<string, unknown>, remove: string[] = []) => 
 const now = Math.floor(Date.now() / 1000);
 const publicKeyPem = poolKey.publicKey.export({ format: 'pem', type: 'spki' }) as string;
 
-const inQuery = (token: string): ConnectRequestCarriers => ({ queryStringParameters: { idToken: token } });
+const inQuery = (token: string): ConnectRequestTokenSources => ({ queryStringParameters: { idToken: token } });
 
 type AuthorizerVariant = 'id' | 'access' | 'groups';
 const VARIANT_ENV: Record<AuthorizerVariant, Record<string, string>> = {
@@ -42,7 +42,7 @@ const VARIANT_ENV: Record<AuthorizerVariant, Record<string, string>> = {
 
 interface RefusalCase {
   readonly name: string;
-  readonly carriers: ConnectRequestCarriers;
+  readonly carriers: ConnectRequestTokenSources;
   readonly reason: string;
   readonly variant?: AuthorizerVariant;
 }
@@ -327,7 +327,7 @@ describe('authorizer against the adversarial token matrix', () => {
       expect(result.policyDocument.Statement[0].Effect).toBe('Allow');
     });
 
-    const refusals: Array<[string, ConnectRequestCarriers, string]> = [
+    const refusals: Array<[string, ConnectRequestTokenSources, string]> = [
       ['Bearer prefix in a header that is not Authorization', { headers: { 'X-Id-Token': `Bearer ${valid}` } }, 'token-bearer-prefix'],
       ['the header given twice', { multiValueHeaders: { 'X-Id-Token': [valid, valid] } }, 'token-repeated'],
       ['token also in the query string', { headers: { 'X-Id-Token': valid }, queryStringParameters: { idToken: valid } }, 'token-in-other-carrier'],

@@ -1,7 +1,7 @@
-import { TokenSourceKinds } from '../../src/wire-contract';
+import { TokenSourceKinds, TokenSourceSetting } from '../src/wire-contract';
 
 /**
- * Finds the token in a $connect request, from the one carrier the construct configured,
+ * Finds the token in a $connect request, in the one token source the construct configured,
  * and refuses any request where that is ambiguous.
  *
  * Subprotocol convention: the client offers `Sec-WebSocket-Protocol: <app-protocol>, <token>`
@@ -12,16 +12,8 @@ import { TokenSourceKinds } from '../../src/wire-contract';
  * first application protocol, and the connect handler echoes it.
  */
 
-export type TokenSourceKind = typeof TokenSourceKinds[keyof typeof TokenSourceKinds];
-
-export interface TokenCarrier {
-  readonly kind: TokenSourceKind;
-  /** Query string parameter or header name; unused for subprotocol. */
-  readonly name: string;
-}
-
-/** The parts of an API Gateway WebSocket REQUEST authorizer event that can carry a token. */
-export interface ConnectRequestCarriers {
+/** The parts of an API Gateway WebSocket REQUEST authorizer event that a token source can be. */
+export interface ConnectRequestTokenSources {
   readonly headers?: Record<string, string | undefined> | null;
   readonly multiValueHeaders?: Record<string, string[] | undefined> | null;
   readonly queryStringParameters?: Record<string, string | undefined> | null;
@@ -35,6 +27,7 @@ export type TokenExtractionRefusal =
   | 'token-too-large'
   | 'token-bearer-prefix'
   | 'token-repeated'
+  // A copy of the token outside the configured token source. The code is logged, so it keeps its first name.
   | 'token-in-other-carrier'
   | 'subprotocol-missing';
 
@@ -50,36 +43,36 @@ const AUTHORIZATION_HEADER = 'authorization';
 const BEARER_PREFIX = /^bearer\s+/i;
 /** A compact JWS: base64url header (a JSON object, so `eyJ`), payload and signature, dot-separated. */
 const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
-/** A JWT anywhere inside a value, to catch a second copy of the token in a carrier we do not read. */
+/** A JWT anywhere inside a value, to catch a second copy of the token in a token source we do not read. */
 const JWT_INSIDE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\./;
 
-export function extractToken(request: ConnectRequestCarriers, carrier: TokenCarrier): TokenExtraction {
-  const found = readConfiguredCarrier(request, carrier);
+export function extractToken(request: ConnectRequestTokenSources, tokenSource: TokenSourceSetting): TokenExtraction {
+  const found = readConfiguredTokenSource(request, tokenSource);
   if (found.refusal) {
     return found;
   }
-  if (otherCarrierHoldsJwt(request, carrier)) {
+  if (otherTokenSourceHoldsJwt(request, tokenSource)) {
     return { refusal: 'token-in-other-carrier' };
   }
   return found;
 }
 
-function readConfiguredCarrier(request: ConnectRequestCarriers, carrier: TokenCarrier): TokenExtraction {
-  switch (carrier.kind) {
+function readConfiguredTokenSource(request: ConnectRequestTokenSources, tokenSource: TokenSourceSetting): TokenExtraction {
+  switch (tokenSource.kind) {
     case TokenSourceKinds.QUERY_STRING: {
-      const values = queryValues(request, carrier.name);
+      const values = queryValues(request, tokenSource.name);
       if (values.length > 1) {
         return { refusal: 'token-repeated' };
       }
       return checkTokenValue(values[0], false);
     }
     case TokenSourceKinds.HEADER: {
-      const values = headerValues(request, carrier.name);
+      const values = headerValues(request, tokenSource.name);
       if (values.length > 1) {
         return { refusal: 'token-repeated' };
       }
       // `Authorization: Bearer <token>` is the one place a Bearer prefix is the norm.
-      return checkTokenValue(values[0], carrier.name.toLowerCase() === AUTHORIZATION_HEADER);
+      return checkTokenValue(values[0], tokenSource.name.toLowerCase() === AUTHORIZATION_HEADER);
     }
     case TokenSourceKinds.SUBPROTOCOL: {
       const entries = subprotocolEntries(request);
@@ -123,18 +116,18 @@ function checkTokenValue(value: string | undefined, bearerExpected: boolean): To
   return { token };
 }
 
-function otherCarrierHoldsJwt(request: ConnectRequestCarriers, carrier: TokenCarrier): boolean {
-  const configuredName = carrier.name.toLowerCase();
+function otherTokenSourceHoldsJwt(request: ConnectRequestTokenSources, tokenSource: TokenSourceSetting): boolean {
+  const configuredName = tokenSource.name.toLowerCase();
   const elsewhere: string[] = [];
   for (const [name, values] of Object.entries(allQueryValues(request))) {
-    if (!(carrier.kind === TokenSourceKinds.QUERY_STRING && name === carrier.name)) {
+    if (!(tokenSource.kind === TokenSourceKinds.QUERY_STRING && name === tokenSource.name)) {
       elsewhere.push(...values);
     }
   }
   const headers = allHeaderValues(request);
   for (const name of [AUTHORIZATION_HEADER, SUBPROTOCOL_HEADER, configuredName]) {
-    const isConfigured = (carrier.kind === TokenSourceKinds.HEADER && name === configuredName)
-      || (carrier.kind === TokenSourceKinds.SUBPROTOCOL && name === SUBPROTOCOL_HEADER);
+    const isConfigured = (tokenSource.kind === TokenSourceKinds.HEADER && name === configuredName)
+      || (tokenSource.kind === TokenSourceKinds.SUBPROTOCOL && name === SUBPROTOCOL_HEADER);
     if (!isConfigured) {
       elsewhere.push(...(headers[name] ?? []));
     }
@@ -150,23 +143,23 @@ function looksLikeJwt(value: string): boolean {
  * The protocol the connect handler must echo in `Sec-WebSocket-Protocol`: the first offered entry
  * that is not a JWT, or undefined when the request offered none.
  */
-export function chooseSubprotocolToEcho(request: ConnectRequestCarriers): string | undefined {
+export function chooseSubprotocolToEcho(request: ConnectRequestTokenSources): string | undefined {
   return subprotocolEntries(request).find((entry) => !looksLikeJwt(entry));
 }
 
-function subprotocolEntries(request: ConnectRequestCarriers): string[] {
+function subprotocolEntries(request: ConnectRequestTokenSources): string[] {
   return (allHeaderValues(request)[SUBPROTOCOL_HEADER] ?? [])
     .flatMap((value) => value.split(','))
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
 }
 
-function queryValues(request: ConnectRequestCarriers, name: string): string[] {
+function queryValues(request: ConnectRequestTokenSources, name: string): string[] {
   return allQueryValues(request)[name] ?? [];
 }
 
 /** Query parameter names are case-sensitive; the multi-value map, when present, holds every repeat. */
-function allQueryValues(request: ConnectRequestCarriers): Record<string, string[]> {
+function allQueryValues(request: ConnectRequestTokenSources): Record<string, string[]> {
   const merged: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(request.multiValueQueryStringParameters ?? {})) {
     merged[name] = [...(values ?? [])];
@@ -179,12 +172,12 @@ function allQueryValues(request: ConnectRequestCarriers): Record<string, string[
   return merged;
 }
 
-function headerValues(request: ConnectRequestCarriers, name: string): string[] {
+function headerValues(request: ConnectRequestTokenSources, name: string): string[] {
   return allHeaderValues(request)[name.toLowerCase()] ?? [];
 }
 
 /** Header names are case-insensitive: keys are lower-cased, and every spelling's values kept. */
-function allHeaderValues(request: ConnectRequestCarriers): Record<string, string[]> {
+function allHeaderValues(request: ConnectRequestTokenSources): Record<string, string[]> {
   const multi: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(request.multiValueHeaders ?? {})) {
     const key = name.toLowerCase();
