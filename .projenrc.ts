@@ -1,7 +1,5 @@
 import { awscdk, javascript } from 'projen';
-
-/** Each Lambda handler under lambda/<name>/index.ts is bundled to assets/<name>/index.js. */
-const HANDLERS = ['authorizer', 'connect', 'disconnect', 'echo'];
+import { HandlerAssets } from './src/wire-contract';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-cognito-websocket-api',
@@ -110,7 +108,7 @@ new javascript.TypescriptConfig(project, {
 // --main-fields=module,main: the AWS SDK's ES module builds tree-shake, which makes the
 // DynamoDB and management API bundles about 40 % smaller than their CommonJS builds.
 const bundle = project.addTask('bundle', { description: 'Bundle the Lambda handlers into assets/' });
-for (const name of HANDLERS) {
+for (const name of Object.values(HandlerAssets)) {
   bundle.exec(
     `esbuild lambda/${name}/index.ts --bundle --platform=node --target=node22 --format=cjs --minify ` +
     `--main-fields=module,main --legal-comments=none --outfile=assets/${name}/index.js`,

@@ -12,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { TokenSource } from './token-source';
 import { TokenUse } from './token-use';
-import { ConnectionAttributes, HandlerEnvironment } from './wire-contract';
+import { ConnectionAttributes, DEFAULT_CONNECTION_TTL_SECONDS, HandlerAssetName, HandlerAssets, HandlerEnvironment } from './wire-contract';
 
 /**
  * Properties of a `CognitoAuthorizedWebSocketApi`. Every one is optional: with none, the construct
@@ -202,7 +202,7 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
 
     const stageName = props.stageName ?? 'prod';
     validateStageName(stageName);
-    const connectionTtl = props.connectionTtl ?? Duration.hours(3);
+    const connectionTtl = props.connectionTtl ?? Duration.seconds(DEFAULT_CONNECTION_TTL_SECONDS);
     validateConnectionTtl(connectionTtl);
     const requiredGroups = props.requiredGroups ?? [];
     validateRequiredGroups(props.requiredGroups);
@@ -260,7 +260,7 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     this.url = this.stage.url;
     this.callbackUrl = this.stage.callbackUrl;
 
-    const authorizerFunction = this.createHandler('Authorizer', 'authorizer', {
+    const authorizerFunction = this.createHandler('Authorizer', HandlerAssets.AUTHORIZER, {
       [HandlerEnvironment.USER_POOL_ID]: this.userPool.userPoolId,
       [HandlerEnvironment.CLIENT_IDS]: joinIds(this.userPoolClients),
       [HandlerEnvironment.TOKEN_USE]: tokenUse.value,
@@ -268,13 +268,13 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       [HandlerEnvironment.TOKEN_SOURCE_NAME]: tokenSource.name,
       [HandlerEnvironment.REQUIRED_GROUPS]: requiredGroups.join(','),
     }, Duration.seconds(5));
-    const connectFunction = this.createHandler('Connect', 'connect', {
+    const connectFunction = this.createHandler('Connect', HandlerAssets.CONNECT, {
       [HandlerEnvironment.TABLE_NAME]: this.table.tableName,
       [HandlerEnvironment.CONNECTION_TTL_SECONDS]: String(connectionTtl.toSeconds()),
       [HandlerEnvironment.TOKEN_SOURCE_KIND]: tokenSource.kind,
     });
     this.grantTable(connectFunction, 'dynamodb:PutItem');
-    const disconnectFunction = this.createHandler('Disconnect', 'disconnect', {
+    const disconnectFunction = this.createHandler('Disconnect', HandlerAssets.DISCONNECT, {
       [HandlerEnvironment.TABLE_NAME]: this.table.tableName,
     });
     this.grantTable(disconnectFunction, 'dynamodb:DeleteItem');
@@ -285,7 +285,7 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     if (props.defaultRouteHandler) {
       this.defaultRouteFunction = props.defaultRouteHandler;
     } else {
-      const echoFunction = this.createHandler('Echo', 'echo', {
+      const echoFunction = this.createHandler('Echo', HandlerAssets.ECHO, {
         [HandlerEnvironment.TABLE_NAME]: this.table.tableName,
         [HandlerEnvironment.CALLBACK_URL]: this.callbackUrl,
       });
@@ -400,7 +400,9 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
   }
 
   /** A bundled handler from assets/<name>, with its own role and log group. */
-  private createHandler(id: string, assetName: string, environment: Record<string, string>, timeout = Duration.seconds(10)): lambda.Function {
+  private createHandler(
+    id: string, assetName: HandlerAssetName, environment: Record<string, string>, timeout = Duration.seconds(10),
+  ): lambda.Function {
     const role = new iam.Role(this, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs the ${assetName} handler of a Cognito-authorized WebSocket API`,

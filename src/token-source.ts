@@ -1,4 +1,4 @@
-import { TokenSourceKinds } from './wire-contract';
+import { DEFAULT_TOKEN_QUERY_STRING_PARAMETER, TokenSourceKinds } from './wire-contract';
 
 /** Characters API Gateway accepts in a query string identity source, and that need no URL encoding. */
 const QUERY_STRING_NAME = /^[A-Za-z0-9_.~-]{1,128}$/;
@@ -19,7 +19,7 @@ export class TokenSource {
    * @param name the query string parameter
    * @default 'idToken'
    */
-  public static queryString(name: string = 'idToken'): TokenSource {
+  public static queryString(name: string = DEFAULT_TOKEN_QUERY_STRING_PARAMETER): TokenSource {
     if (!QUERY_STRING_NAME.test(name)) {
       throw new Error(
         `tokenSource: TokenSource.queryString('${name}') is not a usable query string parameter name; ` +

@@ -1,6 +1,7 @@
 /**
- * The names shared by the construct (src/) and the Lambda handlers (lambda/):
- * table attributes, environment variables and authorizer context keys.
+ * The names and values shared by the construct (src/), the Lambda handlers (lambda/), the local runtime
+ * (local/) and the build (.projenrc.ts): table attributes, environment variables, authorizer context keys,
+ * defaults both sides apply, handler asset names, and the metadata the construct writes for tools.
  *
  * This module imports nothing, so the handlers can include it in their bundles
  * without pulling in aws-cdk-lib. It is not part of the public jsii API.
@@ -54,6 +55,25 @@ export const AuthorizerContextKeys = {
   EXP: 'exp',
 } as const;
 
+/**
+ * The Lambda handlers bundled when the library is built: `lambda/<name>/index.ts` becomes
+ * `assets/<name>/index.js`, whose `handler` export the construct deploys.
+ */
+export const HandlerAssets = {
+  AUTHORIZER: 'authorizer',
+  CONNECT: 'connect',
+  DISCONNECT: 'disconnect',
+  ECHO: 'echo',
+} as const;
+
+export type HandlerAssetName = typeof HandlerAssets[keyof typeof HandlerAssets];
+
+/**
+ * Seconds after connect at which a row's `removedAt` TTL falls when the construct is given no
+ * `connectionTtl`: 3 hours, the AWS sample's.
+ */
+export const DEFAULT_CONNECTION_TTL_SECONDS = 3 * 60 * 60;
+
 /** Where the token travels, as the authorizer reads it from `TOKEN_SOURCE_KIND`. */
 export const TokenSourceKinds = {
   QUERY_STRING: 'querystring',
@@ -63,6 +83,12 @@ export const TokenSourceKinds = {
 
 /** Where the token travels: `querystring`, `header` or `subprotocol`. */
 export type TokenSourceKind = typeof TokenSourceKinds[keyof typeof TokenSourceKinds];
+
+/** The query string parameter that carries the token when none is named: the AWS sample's. */
+export const DEFAULT_TOKEN_QUERY_STRING_PARAMETER = 'idToken';
+
+/** The header that carries the token when none is named. */
+export const DEFAULT_TOKEN_HEADER = 'Authorization';
 
 /** The token source the construct configured: where the token travels and under which name. */
 export interface TokenSourceSetting {
@@ -77,6 +103,7 @@ export const TokenUses = {
   ACCESS: 'access',
 } as const;
 
+/** `id` or `access`. */
 export type TokenUseValue = typeof TokenUses[keyof typeof TokenUses];
 
 /**

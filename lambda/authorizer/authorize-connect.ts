@@ -3,7 +3,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { LogWriter } from '../structured-log';
 import { AuthorizerConfig } from './authorizer-config';
 import { ConnectTokenVerifier, RequiredClaimMissingError, VerifiedClaims } from './cognito-token-verifier';
-import { AuthorizerContextKeys } from '../../src/wire-contract';
+import { AuthorizerContextKeys, TokenUses } from '../../src/wire-contract';
 import { extractToken, TokenExtractionRefusal } from '../token-source';
 
 /** Why a $connect was refused: a code of ours, safe to log, never sent to the client. */
@@ -75,7 +75,7 @@ export async function authorizeConnect(
     policyDocument: policy('Allow', event.methodArn),
     context: {
       [AuthorizerContextKeys.USER_ID]: userId,
-      [AuthorizerContextKeys.USERNAME]: (claims.token_use === 'access' ? claims.username : claims['cognito:username']) ?? '',
+      [AuthorizerContextKeys.USERNAME]: (claims.token_use === TokenUses.ACCESS ? claims.username : claims['cognito:username']) ?? '',
       [AuthorizerContextKeys.GROUPS]: (claims['cognito:groups'] ?? []).join(','),
       [AuthorizerContextKeys.TOKEN_USE]: claims.token_use ?? deps.config.tokenUse,
       [AuthorizerContextKeys.EXP]: claims.exp!,

@@ -1,12 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { HandlerEnvironment, TokenSourceKind, TokenSourceKinds } from '../../src/wire-contract';
+import { DEFAULT_CONNECTION_TTL_SECONDS, HandlerEnvironment, TokenSourceKind, TokenSourceKinds } from '../../src/wire-contract';
 import { ConnectionsStore } from '../connections-store';
 import { requiredEnv } from '../handler-environment';
 import { writeJsonLogLine } from '../structured-log';
 import { ConnectEvent, registerConnection } from './register-connection';
-
-/** The AWS sample's TTL: a row $disconnect never deleted is dropped three hours after connect. */
-const DEFAULT_CONNECTION_TTL_SECONDS = 3 * 60 * 60;
 
 const store = new ConnectionsStore(new DynamoDBClient({}), requiredEnv(process.env, HandlerEnvironment.TABLE_NAME));
 const ttlSeconds = Number(process.env[HandlerEnvironment.CONNECTION_TTL_SECONDS] ?? DEFAULT_CONNECTION_TTL_SECONDS);
