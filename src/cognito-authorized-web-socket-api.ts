@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CfnAccount } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -9,9 +9,13 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { suppressNag, suppressRouteAuthorizationNag } from './nag';
 import { TokenSource } from './token-source';
 import { TokenUse } from './token-use';
+import {
+  validateConnectionTtl, validateRequiredGroups, validateRouteKey, validateStageName, validateThrottle, validateUserPoolClients,
+} from './validation';
 import { ConnectionAttributes, DEFAULT_CONNECTION_TTL_SECONDS, HandlerAssetName, HandlerAssets, HandlerEnvironment } from './wire-contract';
 
 /**
@@ -135,15 +139,6 @@ export interface AddCognitoAuthorizedRouteOptions {
 
 /** Rate limits applied when `throttle` is not given. */
 const DEFAULT_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
-/** API Gateway closes every WebSocket connection after 2 hours. */
-const LONGEST_CONNECTION = Duration.hours(2);
-const LONGEST_CONNECTION_TTL = Duration.days(7);
-/** API Gateway v2 stage names: letters, digits, hyphens and underscores, at most 128. */
-const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
-/** Cognito group names are at most 128 characters; a comma would split the `REQUIRED_GROUPS` list. */
-const GROUP_NAME_MAX_LENGTH = 128;
-/** Routes the construct owns; a user's handler goes on `$default` through `defaultRouteHandler`. */
-const RESERVED_ROUTES = ['$connect', '$disconnect', '$default'];
 
 /** The access log line: identifiers, outcome and errors, never a request's query string or headers. */
 const ACCESS_LOG_FORMAT = JSON.stringify({
@@ -156,6 +151,19 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   authorizerError: '$context.authorizer.error',
   integrationError: '$context.integration.error',
 });
+
+/** The props with every default applied and every value checked. */
+interface Settings {
+  readonly stageName: string;
+  readonly connectionTtl: Duration;
+  readonly requiredGroups: string[];
+  readonly throttle: Required<apigwv2.ThrottleSettings>;
+  readonly tokenUse: TokenUse;
+  readonly tokenSource: TokenSource;
+  readonly removalPolicy: RemovalPolicy;
+  readonly accessLogging: boolean;
+  readonly cloudWatchRole: boolean;
+}
 
 /**
  * An API Gateway WebSocket API that only users signed in to an Amazon Cognito user pool can open,
@@ -199,136 +207,37 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
 
   constructor(scope: Construct, id: string, props: CognitoAuthorizedWebSocketApiProps = {}) {
     super(scope, id);
-
-    const stageName = props.stageName ?? 'prod';
-    validateStageName(stageName);
-    const connectionTtl = props.connectionTtl ?? Duration.seconds(DEFAULT_CONNECTION_TTL_SECONDS);
-    validateConnectionTtl(connectionTtl);
-    const requiredGroups = props.requiredGroups ?? [];
-    validateRequiredGroups(props.requiredGroups);
-    // A limit left out keeps its default: an unset limit would leave only the account's.
-    const throttle = {
-      rateLimit: props.throttle?.rateLimit ?? DEFAULT_THROTTLE.rateLimit,
-      burstLimit: props.throttle?.burstLimit ?? DEFAULT_THROTTLE.burstLimit,
-    };
-    validateThrottle(throttle);
-    const tokenUse = props.tokenUse ?? TokenUse.ID;
-    const tokenSource = props.tokenSource ?? TokenSource.queryString();
-    const accessLogging = props.accessLogging ?? true;
-    const cloudWatchRole = props.cloudWatchRole ?? accessLogging;
+    const settings = settingsOf(props);
 
     this.userPool = props.userPool ?? this.createUserPool();
-    if (props.userPoolClients !== undefined) {
-      validateUserPoolClients(this, this.userPool, props.userPoolClients);
-      this.userPoolClients = [...props.userPoolClients];
-    } else {
-      this.userPoolClient = this.userPool.addClient('UserPoolClient', {
-        generateSecret: false,
-        authFlows: { userSrp: true, userPassword: true },
-        // Refresh tokens are always issued; the sample's web client renews its ID token with them.
-        enableTokenRevocation: true,
-        // The sample's web client signs in with SRP or a password; no hosted UI, so no OAuth flows to abuse.
-        disableOAuth: true,
-        preventUserExistenceErrors: true,
-      });
-      this.userPoolClients = [this.userPoolClient];
-    }
+    const clients = this.acceptedClients(props.userPoolClients);
+    this.userPoolClient = clients.created;
+    this.userPoolClients = clients.accepted;
 
-    this.table = new dynamodb.Table(this, 'ConnectionsTable', {
-      partitionKey: { name: ConnectionAttributes.CONNECTION_ID, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: ConnectionAttributes.REMOVED_AT,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-    });
-    this.table.addGlobalSecondaryIndex({
-      indexName: ConnectionAttributes.USER_ID_INDEX,
-      partitionKey: { name: ConnectionAttributes.USER_ID, type: dynamodb.AttributeType.STRING },
-    });
-    suppressNag(this.table, 'AwsSolutions-DDB3',
-      'Rows describe live WebSocket connections only; after a restore they would name connections that no longer exist, so point-in-time recovery has nothing to recover.');
+    this.table = this.createConnectionsTable(settings.removalPolicy);
     this.connectionsTable = this.table;
 
+    // The API and its stage come before the handlers: the echo handler is given the stage's callback URL.
     this.webSocketApi = new apigwv2.WebSocketApi(this, 'Api', {
       description: 'WebSocket API open to signed-in Cognito users',
       routeSelectionExpression: '$request.body.action',
     });
-    this.stage = new apigwv2.WebSocketStage(this, 'Stage', {
-      webSocketApi: this.webSocketApi,
-      stageName,
-      autoDeploy: true,
-    });
+    this.stage = this.createStage(settings);
     this.url = this.stage.url;
     this.callbackUrl = this.stage.callbackUrl;
 
-    const authorizerFunction = this.createHandler('Authorizer', HandlerAssets.AUTHORIZER, {
-      [HandlerEnvironment.USER_POOL_ID]: this.userPool.userPoolId,
-      [HandlerEnvironment.CLIENT_IDS]: joinIds(this.userPoolClients),
-      [HandlerEnvironment.TOKEN_USE]: tokenUse.value,
-      [HandlerEnvironment.TOKEN_SOURCE_KIND]: tokenSource.kind,
-      [HandlerEnvironment.TOKEN_SOURCE_NAME]: tokenSource.name,
-      [HandlerEnvironment.REQUIRED_GROUPS]: requiredGroups.join(','),
-    }, Duration.seconds(5));
-    const connectFunction = this.createHandler('Connect', HandlerAssets.CONNECT, {
-      [HandlerEnvironment.TABLE_NAME]: this.table.tableName,
-      [HandlerEnvironment.CONNECTION_TTL_SECONDS]: String(connectionTtl.toSeconds()),
-      [HandlerEnvironment.TOKEN_SOURCE_KIND]: tokenSource.kind,
-    });
-    this.grantTable(connectFunction, 'dynamodb:PutItem');
-    const disconnectFunction = this.createHandler('Disconnect', HandlerAssets.DISCONNECT, {
-      [HandlerEnvironment.TABLE_NAME]: this.table.tableName,
-    });
-    this.grantTable(disconnectFunction, 'dynamodb:DeleteItem');
-    this.authorizerFunction = authorizerFunction;
-    this.connectFunction = connectFunction;
-    this.disconnectFunction = disconnectFunction;
+    this.authorizerFunction = this.createAuthorizerFunction(settings);
+    this.connectFunction = this.createConnectFunction(settings);
+    this.disconnectFunction = this.createDisconnectFunction();
+    this.defaultRouteFunction = props.defaultRouteHandler ?? this.createEchoFunction();
 
-    if (props.defaultRouteHandler) {
-      this.defaultRouteFunction = props.defaultRouteHandler;
-    } else {
-      const echoFunction = this.createHandler('Echo', HandlerAssets.ECHO, {
-        [HandlerEnvironment.TABLE_NAME]: this.table.tableName,
-        [HandlerEnvironment.CALLBACK_URL]: this.callbackUrl,
-      });
-      this.grantManageConnections(echoFunction);
-      suppressNag(echoFunction.role!.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
-        'Connection ids exist only at run time; the wildcard is limited to the @connections of this API\'s stage.',
-        [{ regex: '/^Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<[A-Za-z0-9]+>\\/[^/*]+\\/\\*\\/@connections\\/\\*$/g' }]);
-      // The echo deletes the row of a connection the management API reports gone (410).
-      this.grantTable(echoFunction, 'dynamodb:DeleteItem');
-      this.defaultRouteFunction = echoFunction;
+    this.addLifecycleRoutes(settings.tokenSource);
+
+    if (settings.accessLogging) {
+      this.accessLogGroup = this.createAccessLogGroup();
     }
-
-    const authorizer = new WebSocketLambdaAuthorizer('Authorizer', authorizerFunction, {
-      identitySource: [tokenSource.identitySource],
-    });
-    this.webSocketApi.addRoute('$connect', {
-      integration: new WebSocketLambdaIntegration('ConnectIntegration', connectFunction),
-      authorizer,
-    });
-    const disconnectRoute = this.webSocketApi.addRoute('$disconnect', {
-      integration: new WebSocketLambdaIntegration('DisconnectIntegration', disconnectFunction),
-    });
-    const defaultRoute = this.webSocketApi.addRoute('$default', {
-      integration: new WebSocketLambdaIntegration('DefaultIntegration', this.defaultRouteFunction),
-    });
-    suppressRouteAuthorizationNag(disconnectRoute);
-    suppressRouteAuthorizationNag(defaultRoute);
-
-    const cfnStage = this.stage.node.defaultChild as apigwv2.CfnStage;
-    cfnStage.defaultRouteSettings = {
-      throttlingRateLimit: throttle.rateLimit,
-      throttlingBurstLimit: throttle.burstLimit,
-    };
-    if (accessLogging) {
-      const accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
-        retention: logs.RetentionDays.ONE_MONTH,
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-      cfnStage.accessLogSettings = { destinationArn: accessLogGroup.logGroupArn, format: ACCESS_LOG_FORMAT };
-      this.accessLogGroup = accessLogGroup;
-    }
-    if (cloudWatchRole) {
-      this.createCloudWatchRole(cfnStage);
+    if (settings.cloudWatchRole) {
+      this.setAccountLoggingRole();
     }
   }
 
@@ -340,15 +249,7 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
    * @param handler the function that handles the message
    */
   public addRoute(routeKey: string, handler: lambda.IFunction, options: AddCognitoAuthorizedRouteOptions = {}): apigwv2.WebSocketRoute {
-    if (RESERVED_ROUTES.includes(routeKey)) {
-      throw new Error(
-        `addRoute('${routeKey}'): the construct owns ${RESERVED_ROUTES.join(', ')}; ` +
-        'pass your $default handler as the defaultRouteHandler prop, and route other actions by their own key',
-      );
-    }
-    if (routeKey.trim() === '' || routeKey.startsWith('$')) {
-      throw new Error(`addRoute('${routeKey}'): a route key must be the non-empty value of the message's action, not starting with $`);
-    }
+    validateRouteKey(routeKey);
     const id = `${routeKey}-Route`;
     if (this.webSocketApi.node.tryFindChild(id)) {
       throw new Error(`addRoute('${routeKey}'): a route with this key already exists on this API`);
@@ -399,6 +300,99 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     return userPool;
   }
 
+  /** The app clients given (checked against `userPool`), or one created on `userPool`. */
+  private acceptedClients(
+    given: cognito.IUserPoolClient[] | undefined,
+  ): { created?: cognito.IUserPoolClient; accepted: cognito.IUserPoolClient[] } {
+    if (given !== undefined) {
+      validateUserPoolClients(this, this.userPool, given);
+      return { accepted: [...given] };
+    }
+    const created = this.userPool.addClient('UserPoolClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true, userPassword: true },
+      // Refresh tokens are always issued; the sample's web client renews its ID token with them.
+      enableTokenRevocation: true,
+      // The sample's web client signs in with SRP or a password; no hosted UI, so no OAuth flows to abuse.
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+    });
+    return { created, accepted: [created] };
+  }
+
+  private createConnectionsTable(removalPolicy: RemovalPolicy): dynamodb.Table {
+    const table = new dynamodb.Table(this, 'ConnectionsTable', {
+      partitionKey: { name: ConnectionAttributes.CONNECTION_ID, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: ConnectionAttributes.REMOVED_AT,
+      removalPolicy,
+    });
+    table.addGlobalSecondaryIndex({
+      indexName: ConnectionAttributes.USER_ID_INDEX,
+      partitionKey: { name: ConnectionAttributes.USER_ID, type: dynamodb.AttributeType.STRING },
+    });
+    suppressNag(table, 'AwsSolutions-DDB3',
+      'Rows describe live WebSocket connections only; after a restore they would name connections that no longer exist, so point-in-time recovery has nothing to recover.');
+    return table;
+  }
+
+  /** The auto-deployed stage, with every route throttled. */
+  private createStage(settings: Settings): apigwv2.WebSocketStage {
+    return new apigwv2.WebSocketStage(this, 'Stage', {
+      webSocketApi: this.webSocketApi,
+      stageName: settings.stageName,
+      autoDeploy: true,
+      throttle: settings.throttle,
+    });
+  }
+
+  /** The `$connect` authorizer: verifies the token against the pool, its clients, token use and groups; no table access. */
+  private createAuthorizerFunction(settings: Settings): lambda.Function {
+    return this.createHandler('Authorizer', HandlerAssets.AUTHORIZER, {
+      [HandlerEnvironment.USER_POOL_ID]: this.userPool.userPoolId,
+      [HandlerEnvironment.CLIENT_IDS]: joinIds(this.userPoolClients),
+      [HandlerEnvironment.TOKEN_USE]: settings.tokenUse.value,
+      [HandlerEnvironment.TOKEN_SOURCE_KIND]: settings.tokenSource.kind,
+      [HandlerEnvironment.TOKEN_SOURCE_NAME]: settings.tokenSource.name,
+      [HandlerEnvironment.REQUIRED_GROUPS]: settings.requiredGroups.join(','),
+    }, Duration.seconds(5));
+  }
+
+  /** The `$connect` integration: writes the connection's row. */
+  private createConnectFunction(settings: Settings): lambda.Function {
+    const connectFunction = this.createHandler('Connect', HandlerAssets.CONNECT, {
+      [HandlerEnvironment.TABLE_NAME]: this.table.tableName,
+      [HandlerEnvironment.CONNECTION_TTL_SECONDS]: String(settings.connectionTtl.toSeconds()),
+      [HandlerEnvironment.TOKEN_SOURCE_KIND]: settings.tokenSource.kind,
+    });
+    this.grantTable(connectFunction, 'dynamodb:PutItem');
+    return connectFunction;
+  }
+
+  /** The `$disconnect` integration: deletes the connection's row. */
+  private createDisconnectFunction(): lambda.Function {
+    const disconnectFunction = this.createHandler('Disconnect', HandlerAssets.DISCONNECT, {
+      [HandlerEnvironment.TABLE_NAME]: this.table.tableName,
+    });
+    this.grantTable(disconnectFunction, 'dynamodb:DeleteItem');
+    return disconnectFunction;
+  }
+
+  /** The default `$default` integration: echoes to the sender through @connections. */
+  private createEchoFunction(): lambda.Function {
+    const echoFunction = this.createHandler('Echo', HandlerAssets.ECHO, {
+      [HandlerEnvironment.TABLE_NAME]: this.table.tableName,
+      [HandlerEnvironment.CALLBACK_URL]: this.callbackUrl,
+    });
+    this.grantManageConnections(echoFunction);
+    suppressNag(echoFunction.role!.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
+      'Connection ids exist only at run time; the wildcard is limited to the @connections of this API\'s stage.',
+      [{ regex: '/^Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<[A-Za-z0-9]+>\\/[^/*]+\\/\\*\\/@connections\\/\\*$/g' }]);
+    // The echo deletes the row of a connection the management API reports gone (410).
+    this.grantTable(echoFunction, 'dynamodb:DeleteItem');
+    return echoFunction;
+  }
+
   /** A bundled handler from assets/<name>, with its own role and log group. */
   private createHandler(
     id: string, assetName: HandlerAssetName, environment: Record<string, string>, timeout = Duration.seconds(10),
@@ -417,7 +411,7 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resourceArns: [logGroup.logGroupArn],
     });
-    const fn = new lambda.Function(this, `${id}Function`, {
+    return new lambda.Function(this, `${id}Function`, {
       code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', assetName)),
       handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -428,7 +422,6 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       logGroup,
       environment,
     });
-    return fn;
   }
 
   private grantTable(grantee: iam.IGrantable, action: string): iam.Grant {
@@ -436,12 +429,42 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     return iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [this.table.tableArn] });
   }
 
+  /** `$connect` behind the Cognito authorizer, `$disconnect` and `$default`. */
+  private addLifecycleRoutes(tokenSource: TokenSource): void {
+    const authorizer = new WebSocketLambdaAuthorizer('Authorizer', this.authorizerFunction, {
+      identitySource: [tokenSource.identitySource],
+    });
+    this.webSocketApi.addRoute('$connect', {
+      integration: new WebSocketLambdaIntegration('ConnectIntegration', this.connectFunction),
+      authorizer,
+    });
+    const disconnectRoute = this.webSocketApi.addRoute('$disconnect', {
+      integration: new WebSocketLambdaIntegration('DisconnectIntegration', this.disconnectFunction),
+    });
+    const defaultRoute = this.webSocketApi.addRoute('$default', {
+      integration: new WebSocketLambdaIntegration('DefaultIntegration', this.defaultRouteFunction),
+    });
+    suppressRouteAuthorizationNag(disconnectRoute);
+    suppressRouteAuthorizationNag(defaultRoute);
+  }
+
+  /** A log group the stage writes its access log to. */
+  private createAccessLogGroup(): logs.ILogGroup {
+    const accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // WebSocketStage has no access log setting at the aws-cdk-lib floor (2.168.0): set it on the CloudFormation stage.
+    this.cfnStage.accessLogSettings = { destinationArn: accessLogGroup.logGroupArn, format: ACCESS_LOG_FORMAT };
+    return accessLogGroup;
+  }
+
   /**
    * The account's API Gateway logging role, which a stage needs before it can write access logs.
    * One per stack, shared by every instance in it: two `AWS::ApiGateway::Account` resources would
    * overwrite each other.
    */
-  private createCloudWatchRole(cfnStage: apigwv2.CfnStage): void {
+  private setAccountLoggingRole(): void {
     const stack = Stack.of(this);
     const singletonId = 'CognitoAuthorizedWebSocketApiAccountLogging';
     let setting = stack.node.tryFindChild(singletonId) as Construct | undefined;
@@ -460,90 +483,41 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       const account = new CfnAccount(setting, 'Account', { cloudWatchRoleArn: role.roleArn });
       account.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
-    cfnStage.addDependency(setting.node.findChild('Account') as CfnAccount);
+    this.cfnStage.addDependency(setting.node.findChild('Account') as CfnAccount);
   }
+
+  private get cfnStage(): apigwv2.CfnStage {
+    return this.stage.node.defaultChild as apigwv2.CfnStage;
+  }
+}
+
+/** The props with their defaults, each checked; throws on the first that is not valid. */
+function settingsOf(props: CognitoAuthorizedWebSocketApiProps): Settings {
+  const stageName = props.stageName ?? 'prod';
+  validateStageName(stageName);
+  const connectionTtl = props.connectionTtl ?? Duration.seconds(DEFAULT_CONNECTION_TTL_SECONDS);
+  validateConnectionTtl(connectionTtl);
+  validateRequiredGroups(props.requiredGroups);
+  // A limit left out keeps its default: an unset limit would leave only the account's.
+  const throttle = {
+    rateLimit: props.throttle?.rateLimit ?? DEFAULT_THROTTLE.rateLimit,
+    burstLimit: props.throttle?.burstLimit ?? DEFAULT_THROTTLE.burstLimit,
+  };
+  validateThrottle(throttle);
+  const accessLogging = props.accessLogging ?? true;
+  return {
+    stageName,
+    connectionTtl,
+    requiredGroups: props.requiredGroups ?? [],
+    throttle,
+    tokenUse: props.tokenUse ?? TokenUse.ID,
+    tokenSource: props.tokenSource ?? TokenSource.queryString(),
+    removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    accessLogging,
+    cloudWatchRole: props.cloudWatchRole ?? accessLogging,
+  };
 }
 
 function joinIds(clients: cognito.IUserPoolClient[]): string {
   return clients.map((client) => client.userPoolClientId).join(',');
-}
-
-function validateStageName(stageName: string): void {
-  if (!Token.isUnresolved(stageName) && !STAGE_NAME.test(stageName)) {
-    throw new Error(`stageName '${stageName}' is not valid: use 1 to 128 letters, digits, hyphens or underscores, e.g. 'prod'`);
-  }
-}
-
-function validateConnectionTtl(ttl: Duration): void {
-  if (ttl.isUnresolved()) {
-    throw new Error('connectionTtl must be a literal duration, e.g. Duration.hours(3): the handlers need its number of seconds');
-  }
-  const seconds = ttl.toSeconds({ integral: false });
-  if (!Number.isInteger(seconds) || seconds < LONGEST_CONNECTION.toSeconds() || seconds > LONGEST_CONNECTION_TTL.toSeconds()) {
-    throw new Error(
-      `connectionTtl is ${ttl.toHumanString()}: use whole seconds from 2 hours (API Gateway's longest connection, ` +
-      'so the row of a live connection never expires) to 7 days, e.g. Duration.hours(3)',
-    );
-  }
-}
-
-function validateRequiredGroups(groups: string[] | undefined): void {
-  if (groups === undefined) return;
-  if (groups.length === 0) {
-    throw new Error('requiredGroups is empty, which would admit nobody: list at least one group, or omit requiredGroups to admit every user');
-  }
-  for (const group of groups) {
-    if (group.trim() === '' || group !== group.trim() || group.includes(',') || group.length > GROUP_NAME_MAX_LENGTH) {
-      throw new Error(
-        `requiredGroups entry '${group}' is not a Cognito group name: use 1 to ${GROUP_NAME_MAX_LENGTH} characters ` +
-        'without commas or surrounding whitespace',
-      );
-    }
-  }
-}
-
-function validateThrottle(throttle: apigwv2.ThrottleSettings): void {
-  const { rateLimit, burstLimit } = throttle;
-  if (rateLimit !== undefined && !Token.isUnresolved(rateLimit) && !(rateLimit > 0)) {
-    throw new Error(`throttle.rateLimit is ${rateLimit}: use a number of requests per second above 0`);
-  }
-  if (burstLimit !== undefined && !Token.isUnresolved(burstLimit) && !(Number.isInteger(burstLimit) && burstLimit > 0)) {
-    throw new Error(`throttle.burstLimit is ${burstLimit}: use a whole number of requests above 0`);
-  }
-}
-
-/** Throws when a client is checkably of another pool (both ids resolvable in this stack). */
-function validateUserPoolClients(scope: IConstruct, userPool: cognito.IUserPool, clients: cognito.IUserPoolClient[]): void {
-  if (clients.length === 0) {
-    throw new Error('userPoolClients is empty, which would admit nobody: list at least one app client, or omit it to have one created');
-  }
-  const stack = Stack.of(scope);
-  const poolId = JSON.stringify(stack.resolve(userPool.userPoolId));
-  for (const client of clients) {
-    const cfnClient = client.node.defaultChild;
-    if (cfnClient instanceof cognito.CfnUserPoolClient) {
-      const clientPoolId = JSON.stringify(Stack.of(cfnClient).resolve(cfnClient.userPoolId));
-      if (Stack.of(cfnClient) === stack && clientPoolId !== poolId) {
-        throw new Error(
-          `userPoolClients: app client '${client.node.path}' belongs to another user pool than userPool; ` +
-          'pass clients created on userPool (userPool.addClient(...))',
-        );
-      }
-    }
-  }
-}
-
-/** Adds a cdk-nag suppression as metadata, the format cdk-nag reads, so the construct need not depend on cdk-nag. */
-function suppressNag(construct: IConstruct, id: string, reason: string, appliesTo?: Array<string | { regex: string }>): void {
-  const resource = (construct.node.defaultChild ?? construct) as CfnResource;
-  const existing = resource.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
-  resource.addMetadata('cdk_nag', {
-    rules_to_suppress: [...existing, { id, reason, ...(appliesTo ? { applies_to: appliesTo } : {}) }],
-  });
-}
-
-/** API Gateway runs a WebSocket API's authorizer on `$connect` only; every other route inherits that connection's identity. */
-function suppressRouteAuthorizationNag(route: apigwv2.WebSocketRoute): void {
-  suppressNag(route.node.findChild('Resource'), 'AwsSolutions-APIG4',
-    'A WebSocket API authorizes only on $connect; this route runs on a connection that the Cognito authorizer already admitted.');
 }

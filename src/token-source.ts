@@ -1,7 +1,5 @@
+import { validateTokenQueryStringName } from './validation';
 import { DEFAULT_TOKEN_QUERY_STRING_PARAMETER, TokenSourceKinds } from './wire-contract';
-
-/** Characters API Gateway accepts in a query string identity source, and that need no URL encoding. */
-const QUERY_STRING_NAME = /^[A-Za-z0-9_.~-]{1,128}$/;
 
 /**
  * Where the client puts its token when it opens the WebSocket.
@@ -20,12 +18,7 @@ export class TokenSource {
    * @default 'idToken'
    */
   public static queryString(name: string = DEFAULT_TOKEN_QUERY_STRING_PARAMETER): TokenSource {
-    if (!QUERY_STRING_NAME.test(name)) {
-      throw new Error(
-        `tokenSource: TokenSource.queryString('${name}') is not a usable query string parameter name; ` +
-        'use 1 to 128 of the characters A-Z a-z 0-9 _ . ~ -, e.g. TokenSource.queryString(\'idToken\')',
-      );
-    }
+    validateTokenQueryStringName(name);
     return new TokenSource(TokenSourceKinds.QUERY_STRING, name);
   }
 
