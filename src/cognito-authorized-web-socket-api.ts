@@ -16,7 +16,10 @@ import { TokenUse } from './token-use';
 import {
   validateConnectionTtl, validateRequiredGroups, validateRouteKey, validateStageName, validateThrottle, validateUserPoolClients,
 } from './validation';
-import { ConnectionAttributes, DEFAULT_CONNECTION_TTL_SECONDS, HandlerAssetName, HandlerAssets, HandlerEnvironment } from './wire-contract';
+import {
+  API_DESCRIPTION_METADATA_TYPE, ApiDescription, ConnectionAttributes, DEFAULT_CONNECTION_TTL_SECONDS, HandlerAssetName, HandlerAssets,
+  HandlerEnvironment, TokenSourceKind, TokenUseValue,
+} from './wire-contract';
 
 /**
  * Properties of a `CognitoAuthorizedWebSocketApi`. Every one is optional: with none, the construct
@@ -239,6 +242,8 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     if (settings.cloudWatchRole) {
       this.setAccountLoggingRole();
     }
+
+    this.describeApi(settings);
   }
 
   /**
@@ -484,6 +489,26 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       account.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
     this.cfnStage.addDependency(setting.node.findChild('Account') as CfnAccount);
+  }
+
+  /**
+   * Tells tools that serve the synthesized app (the local runtime) which API, authorizer, pool and clients
+   * belong together, and how tokens are checked: cloud assembly metadata of this construct, which lands in
+   * the stack's entry of `manifest.json` with references resolved, never in the template.
+   */
+  private describeApi(settings: Settings): void {
+    const description: ApiDescription<string> = {
+      version: 1,
+      webSocketApi: this.webSocketApi.apiId,
+      authorizerFunction: this.authorizerFunction.functionName,
+      userPool: this.userPool.userPoolId,
+      userPoolClients: this.userPoolClients.map((client) => client.userPoolClientId),
+      // TokenUse and TokenSource hold only wire-contract values; their public type is string because jsii has no literal types.
+      tokenUse: settings.tokenUse.value as TokenUseValue,
+      tokenSource: { kind: settings.tokenSource.kind as TokenSourceKind, name: settings.tokenSource.name },
+      requiredGroups: [...settings.requiredGroups],
+    };
+    this.node.addMetadata(API_DESCRIPTION_METADATA_TYPE, description);
   }
 
   private get cfnStage(): apigwv2.CfnStage {

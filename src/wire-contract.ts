@@ -115,7 +115,8 @@ export const API_DESCRIPTION_METADATA_TYPE = 'cdk-cognito-websocket-api:api';
 
 /**
  * The data of that entry. `Reference` is what a resource reference is where it is read: a token string in the
- * construct, a CloudFormation intrinsic (`{ Ref: <logical id> }`) in the synthesized manifest.
+ * construct, a CloudFormation intrinsic (`{ Ref: <logical id> }`) in the synthesized manifest. As in the
+ * template, a resource of another stack is an `{ 'Fn::ImportValue': ... }` and an imported one its plain id.
  */
 export interface ApiDescription<Reference> {
   /** Bumped when a field changes meaning; readers refuse a version they do not know. */
