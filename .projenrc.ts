@@ -83,6 +83,32 @@ new javascript.TypescriptConfig(project, {
 project.eslint?.file.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './examples/tsconfig.json']);
 project.eslint?.file.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProjects', true);
 
+// The folder boundary: src/ is CDK only and is not deployed with the handlers; lambda/ runs in Lambda and
+// local/ on a developer's machine, neither with aws-cdk-lib. The one module they share is src/wire-contract.ts.
+const ONLY_WIRE_CONTRACT = 'Of src/, only src/wire-contract.ts may be imported here: it holds every name both sides share and imports nothing.';
+project.eslint?.addRules({
+  'import/no-restricted-paths': ['error', {
+    zones: [
+      { target: './lambda', from: './src', except: ['./wire-contract.ts'], message: ONLY_WIRE_CONTRACT },
+      { target: './local', from: './src', except: ['./wire-contract.ts'], message: ONLY_WIRE_CONTRACT },
+      { target: './src', from: './lambda', message: 'src/ is the CDK construct: it deploys lambda/ as bundled assets, never imports it.' },
+      { target: './src', from: './local', message: 'src/ is the CDK construct: the local runtime is a separate program.' },
+      { target: './lambda', from: './local', message: 'lambda/ is deployed as is: the local runtime runs it unchanged, never the other way round.' },
+    ],
+  }],
+});
+// Everything under the boundary imports src/wire-contract.ts, so it must stay free of imports itself.
+const WIRE_CONTRACT_IMPORTS_NOTHING = 'src/wire-contract.ts imports nothing, so lambda/ and local/ can include it without pulling in anything else.';
+project.eslint?.addOverride({
+  files: ['src/wire-contract.ts'],
+  rules: {
+    'no-restricted-syntax': ['error',
+      ...['ImportDeclaration', 'ImportExpression', 'TSImportEqualsDeclaration', 'TSImportType', 'ExportAllDeclaration',
+        'ExportNamedDeclaration[source]', "CallExpression[callee.name='require']"]
+        .map((selector) => ({ selector, message: WIRE_CONTRACT_IMPORTS_NOTHING }))],
+  },
+});
+
 // Synthesize examples/basic offline with the CDK CLI, then print what the stack holds.
 const synthExample = project.addTask('synth:example', {
   description: 'Synthesize examples/basic to examples/basic/cdk.out and summarize it',
