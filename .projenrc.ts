@@ -141,8 +141,9 @@ for (const name of Object.values(HandlerAssets)) {
   );
 }
 
-// The local runtime (local/, DESIGN.md section 5) is not jsii: it is type-checked against its own tsconfig and
-// bundled by esbuild into assets/local/, which ships in the package with the example web client beside it.
+// The local runtime (local/: serves a synthesized app's WebSocket API on localhost, with no AWS account) is not
+// jsii: it is type-checked against its own tsconfig and bundled by esbuild into assets/local/, which ships in the
+// package with the example web client beside it.
 new javascript.TypescriptConfig(project, {
   fileName: 'local/tsconfig.json',
   extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
