@@ -298,10 +298,10 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     suppressNag(userPool, 'AwsSolutions-COG2',
       'The AWS sample, which this default reproduces, signs users up without MFA; pass your own userPool to require it.');
     // cdk-nag reports the missing threat protection as COG3 before 2.37 and as COG8 (Plus plan) since.
-    suppressNag(userPool, 'AwsSolutions-COG3',
-      'Advanced security (threat protection) needs the paid Cognito Plus plan; pass your own userPool to enforce it.');
-    suppressNag(userPool, 'AwsSolutions-COG8',
-      'Advanced security (threat protection) needs the paid Cognito Plus plan; pass your own userPool to enforce it.');
+    for (const rule of ['AwsSolutions-COG3', 'AwsSolutions-COG8']) {
+      suppressNag(userPool, rule,
+        'Advanced security (threat protection) needs the paid Cognito Plus plan; pass your own userPool to enforce it.');
+    }
     return userPool;
   }
 
