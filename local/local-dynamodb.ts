@@ -1,7 +1,7 @@
 /// <reference path="./dynalite-module.d.ts" />
-import { randomBytes } from 'node:crypto';
-import { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { HEXADECIMAL, randomId } from './ids';
+import { listenOnLoopback } from './loopback-listener';
 
 /**
  * DynamoDB for the local runtime: dynalite, in memory, on 127.0.0.1, with
@@ -62,19 +62,11 @@ export interface LocalDynamoDb {
 type AttributeValue = Record<string, unknown>;
 
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listener = await listenOnLoopback(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }), options.port);
+  const endpoint = `http://127.0.0.1:${listener.port}`;
   const call = dynamoDbCaller(endpoint, options.region ?? 'us-east-1');
   const clock = options.clock ?? Date.now;
-
-  const close = () => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  const close = listener.close;
 
   const ttlTables: Array<{ tableName: string; ttlAttribute: string; keyAttributes: string[] }> = [];
   const tableNames: string[] = [];
@@ -165,7 +157,7 @@ export function createTableRequest(table: CloudFormationTableProperties): { Tabl
   return {
     TableName: typeof table.TableName === 'string' && table.TableName.length > 0
       ? table.TableName
-      : `local-table-${randomBytes(6).toString('hex')}`,
+      : `local-table-${randomId(12, HEXADECIMAL)}`,
     KeySchema: table.KeySchema,
     AttributeDefinitions: table.AttributeDefinitions,
     BillingMode: onDemand ? 'PAY_PER_REQUEST' : 'PROVISIONED',

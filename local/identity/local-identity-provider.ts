@@ -1,6 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
 import {
   accessTokenClaims,
   generatePoolSigningKey,
@@ -10,6 +9,7 @@ import {
   signJwt,
   TokenSubject,
 } from './cognito-tokens';
+import { listenOnLoopback } from '../loopback-listener';
 
 /**
  * A Cognito-compatible identity endpoint for the local runtime: the user pools
@@ -216,18 +216,8 @@ export class LocalIdentityProvider {
     const server = createServer((req, res) => {
       void this.handleRequest(req, res);
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    return {
-      endpoint: `http://127.0.0.1:${port}`,
-      close: () => new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-    };
+    const listener = await listenOnLoopback(server, options.port);
+    return { endpoint: `http://127.0.0.1:${listener.port}`, close: listener.close };
   }
 
   private dispatch(operation: string, body: Record<string, unknown>): unknown {

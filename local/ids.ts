@@ -1,0 +1,25 @@
+/**
+ * The ids the local runtime makes up, random (connection and request ids) or stable from one start to the next
+ * (user pool, client and API ids, so a web client's saved settings keep working), drawn from an alphabet so
+ * they look like the ids AWS issues.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+export const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+export const LOWER_ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyz0123456789';
+export const HEXADECIMAL = '0123456789abcdef';
+
+/** `length` characters of `alphabet`, different every time. */
+export function randomId(length: number, alphabet = ALPHANUMERIC): string {
+  return spell(randomBytes(length), alphabet);
+}
+
+/** `length` characters of `alphabet`, the same for the same `seed` (at most 32 characters: one SHA-256 digest). */
+export function stableId(seed: string, length: number, alphabet: string): string {
+  if (length > 32) throw new RangeError(`a stable id has at most 32 characters, not ${length}`);
+  return spell(createHash('sha256').update(seed).digest().subarray(0, length), alphabet);
+}
+
+function spell(bytes: Uint8Array, alphabet: string): string {
+  return [...bytes].map((byte) => alphabet[byte % alphabet.length]).join('');
+}
