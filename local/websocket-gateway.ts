@@ -1,9 +1,18 @@
-import { randomBytes } from 'crypto';
 import { createServer, IncomingMessage, Server, STATUS_CODES } from 'http';
-import type { AddressInfo } from 'net';
 import type { Duplex } from 'stream';
+import type { APIGatewayAuthorizerResultContext } from 'aws-lambda';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
+import {
+  authorizerEvent, ConnectionFacts, connectEvent, disconnectEvent, EventQueryString, EventStage, findHeaderName,
+  handshakeHeaders, handshakeQueryString, messageEvent,
+} from './api-gateway-events';
+import { missingIdentitySource, verdictOnFailure, verdictOnResult } from './connect-authorization';
+import { limitFrameSize } from './frame-size-limit';
+import { randomId } from './ids';
+import { integrationHeader, integrationReply, integrationStatusCode } from './integration-result';
+import { LoopbackListener, listenOnLoopback } from './loopback-listener';
 import { ConnectionDescription, ConnectionRegistry, handleManagementRequest } from './management-api';
+import { selectRoute } from './route-selection';
 
 /** A route of the API and the function behind it. */
 export interface GatewayRoute {
@@ -46,17 +55,6 @@ export interface WebSocketGatewayOptions {
   readonly log?: (entry: Record<string, unknown>) => void;
 }
 
-/** What the gateway knows of a connection from its handshake; every later event repeats part of it. */
-interface ConnectionFacts {
-  readonly id: string;
-  readonly connectedAt: Date;
-  readonly sourceIp: string;
-  readonly userAgent?: string;
-  readonly headers: Record<string, string>;
-  readonly multiValueHeaders: Record<string, string[]>;
-  readonly authorizer?: Record<string, unknown>;
-}
-
 interface LiveConnection extends ConnectionFacts {
   readonly socket: WebSocket;
   lastActiveAt: Date;
@@ -64,11 +62,11 @@ interface LiveConnection extends ConnectionFacts {
   ageTimer?: NodeJS.Timeout;
 }
 
-/** What the handshake decided, handed from the upgrade handler to `ws`. */
-interface AcceptedHandshake {
-  readonly connectionId: string;
-  readonly authorizer?: Record<string, unknown>;
-  readonly subprotocol?: string;
+/** What the gateway read from an upgrade request before deciding on it. */
+interface Handshake {
+  readonly url: URL;
+  readonly connection: ConnectionFacts;
+  readonly query: EventQueryString;
 }
 
 /** Thrown inside the handshake to answer the upgrade request with an HTTP status instead. */
@@ -87,13 +85,13 @@ export class WebSocketGateway implements ConnectionRegistry {
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly connections = new Map<string, LiveConnection>();
-  private readonly handshakes = new WeakMap<IncomingMessage, AcceptedHandshake>();
-  private readonly openSockets = new Set<Duplex>();
+  /** The subprotocol each accepted handshake answers with, handed from the upgrade handler to `ws`. */
+  private readonly subprotocols = new WeakMap<IncomingMessage, string>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly routes: Map<string, GatewayRoute>;
   private stopping = false;
-  /** Kept from start(): server.address() is null once stop() closes the port, yet $disconnect events still name it. */
-  private listeningPort = 0;
+  /** Kept from start(): its port outlives the listening socket, and $disconnect events during stop() still name it. */
+  private listener?: LoopbackListener;
 
   constructor(private readonly options: WebSocketGatewayOptions) {
     this.stage = options.stage;
@@ -103,17 +101,13 @@ export class WebSocketGateway implements ConnectionRegistry {
       maxPayload: options.maxMessageBytes ?? 128 * 1024,
       // API Gateway compresses nothing; a client that offers permessage-deflate gets plain frames.
       perMessageDeflate: false,
-      handleProtocols: (_protocols, request) => this.handshakes.get(request)?.subprotocol ?? false,
+      handleProtocols: (_protocols, request) => this.subprotocols.get(request) ?? false,
     });
     this.server = createServer((request, response) => {
       handleManagementRequest(this, request, response).catch(() => {
         if (!response.headersSent) response.writeHead(500);
         response.end();
       });
-    });
-    this.server.on('connection', (socket) => {
-      this.openSockets.add(socket);
-      socket.once('close', () => this.openSockets.delete(socket));
     });
     this.server.on('upgrade', (request, socket, head) => {
       // handleUpgrade answers every refusal itself; what throws before that (an unparsable request target) is a 400,
@@ -123,15 +117,11 @@ export class WebSocketGateway implements ConnectionRegistry {
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
-    });
-    this.listeningPort = (this.server.address() as AddressInfo).port;
+    this.listener = await listenOnLoopback(this.server, this.options.port);
   }
 
   get port(): number {
-    return this.listeningPort;
+    return this.listener?.port ?? 0;
   }
 
   private get stagePath(): string {
@@ -164,7 +154,7 @@ export class WebSocketGateway implements ConnectionRegistry {
     const connection = this.connections.get(connectionId);
     if (!connection) return undefined;
     const { connectedAt, lastActiveAt, sourceIp, userAgent } = connection;
-    return { connectedAt, lastActiveAt, sourceIp, userAgent };
+    return { connectedAt: new Date(connectedAt), lastActiveAt, sourceIp, userAgent };
   }
 
   disconnect(connectionId: string): boolean {
@@ -187,7 +177,7 @@ export class WebSocketGateway implements ConnectionRegistry {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     clearTimeout(deadline);
-    for (const socket of this.openSockets) socket.destroy();
+    await this.listener?.close();
     this.wss.close();
   }
 
@@ -201,137 +191,93 @@ export class WebSocketGateway implements ConnectionRegistry {
     this.options.log?.({ apiId: this.options.apiId, stage: this.stage, ...entry });
   }
 
-  private requestContext(connectionId: string, routeKey: string, eventType: string, connectedAt: number, sourceIp: string,
-    userAgent: string | undefined, extra: Record<string, unknown> = {}) {
-    const now = new Date();
-    return {
-      routeKey,
-      eventType,
-      extendedRequestId: randomId(16),
-      requestTime: formatRequestTime(now),
-      messageDirection: 'IN',
-      stage: this.stage,
-      connectedAt,
-      requestTimeEpoch: now.getTime(),
-      identity: { sourceIp, userAgent },
-      requestId: randomId(16),
-      domainName: `127.0.0.1:${this.port}`,
-      connectionId,
-      apiId: this.options.apiId,
-      ...extra,
-    };
+  private get eventStage(): EventStage {
+    return { apiId: this.options.apiId, stage: this.stage, domainName: `127.0.0.1:${this.port}` };
   }
 
   private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => undefined);
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const connectionId = randomConnectionId();
-    const sourceIp = request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
-    const { headers, multiValueHeaders } = eventHeaders(request, this.port);
-    const { queryStringParameters, multiValueQueryStringParameters } = eventQueryString(url);
-    const userAgent = headers[findHeaderName(headers, 'user-agent') ?? ''];
-    const connectedAt = Date.now();
+    const handshake = this.readHandshake(request);
     try {
-      if (url.pathname !== (this.stagePath || '/')) throw new HandshakeRefusal(403, 'no such stage');
-      const common = {
-        headers,
-        multiValueHeaders,
-        ...(queryStringParameters ? { queryStringParameters, multiValueQueryStringParameters } : {}),
-      };
-      let authorizerContext: Record<string, unknown> | undefined;
-      const authorizer = this.routes.has('$connect') ? this.options.authorizer : undefined;
-      if (authorizer) {
-        authorizerContext = await this.authorize(authorizer, {
-          type: 'REQUEST',
-          methodArn: `arn:aws:execute-api:${this.options.region}:${this.options.accountId}:${this.options.apiId}/${this.stage}/$connect`,
-          ...common,
-          queryStringParameters: queryStringParameters ?? {},
-          multiValueQueryStringParameters: multiValueQueryStringParameters ?? {},
-          stageVariables: {},
-          requestContext: this.requestContext(connectionId, '$connect', 'CONNECT', connectedAt, sourceIp, userAgent),
-        }, url, headers);
-      }
-      let subprotocol: string | undefined;
-      const connectRoute = this.routes.get('$connect');
-      if (connectRoute?.functionName) {
-        const result = await this.invokeRoute(connectRoute.functionName, {
-          ...common,
-          requestContext: this.requestContext(connectionId, '$connect', 'CONNECT', connectedAt, sourceIp, userAgent,
-            authorizerContext ? { authorizer: authorizerContext } : {}),
-          isBase64Encoded: false,
-        }, connectionId, '$connect');
-        const statusCode = statusCodeOf(result);
-        if (statusCode < 200 || statusCode >= 300) throw new HandshakeRefusal(statusCode, 'the $connect integration refused');
-        const responseHeaders = (result as any)?.headers ?? {};
-        const protocolHeader = findHeaderName(responseHeaders, 'sec-websocket-protocol');
-        subprotocol = protocolHeader ? String(responseHeaders[protocolHeader]) : undefined;
-      }
+      if (handshake.url.pathname !== (this.stagePath || '/')) throw new HandshakeRefusal(403, 'no such stage');
+      const connection: ConnectionFacts = { ...handshake.connection, authorizer: await this.authorizeHandshake(handshake) };
+      const subprotocol = await this.runConnectRoute(connection, handshake.query);
       if (socket.destroyed || this.stopping) {
-        // The client left during the handshake, or the gateway began stopping (a connection accepted now would outlive
-        // stop()): API Gateway still runs $disconnect for a connection its $connect accepted.
-        this.track(this.runDisconnect({
-          id: connectionId, connectedAt: new Date(connectedAt), sourceIp, userAgent, headers, multiValueHeaders, authorizer: authorizerContext,
-        }, socket.destroyed ? 1006 : 1001, socket.destroyed ? 'client left' : 'Going away'));
-        refuseUpgrade(socket, 503);
+        this.abandonHandshake(connection, socket);
         return;
       }
-      this.handshakes.set(request, { connectionId, authorizer: authorizerContext, subprotocol });
-      this.wss.handleUpgrade(request, socket, head, (webSocket) => {
-        this.accept(webSocket, {
-          id: connectionId,
-          socket: webSocket,
-          connectedAt: new Date(connectedAt),
-          lastActiveAt: new Date(connectedAt),
-          sourceIp,
-          userAgent,
-          headers,
-          multiValueHeaders,
-          authorizer: authorizerContext,
-        });
-      });
+      if (subprotocol !== undefined) this.subprotocols.set(request, subprotocol);
+      this.wss.handleUpgrade(request, socket, head, (webSocket) => this.accept(webSocket, connection));
     } catch (error) {
       const refusal = error instanceof HandshakeRefusal ? error : new HandshakeRefusal(500, 'internal error');
+      const { connectionId } = handshake.connection;
       this.log({ event: 'connect', connectionId, outcome: 'refused', statusCode: refusal.statusCode, reason: refusal.reason });
       refuseUpgrade(socket, refusal.statusCode);
     }
   }
 
-  private async authorize(authorizer: GatewayAuthorizer, event: Record<string, any>, url: URL,
-    headers: Record<string, string>): Promise<Record<string, unknown>> {
-    for (const source of authorizer.identitySource) {
-      const value = identitySourceValue(source, url, headers);
-      if (value === undefined || value === '') throw new HandshakeRefusal(401, `identity source ${source} is missing`);
-    }
-    let result: any;
-    try {
-      result = await this.options.invoke(authorizer.functionName, event);
-    } catch (error: any) {
-      // Lambda authorizers refuse with `throw new Error('Unauthorized')`: API Gateway answers 401; any other failure is 500.
-      if (error?.errorMessage === 'Unauthorized') throw new HandshakeRefusal(401, 'authorizer: Unauthorized');
-      throw new HandshakeRefusal(500, 'authorizer failed');
-    }
-    if (!policyAllows(result?.policyDocument, event.methodArn)) throw new HandshakeRefusal(403, 'authorizer denied');
-    // API Gateway passes the principal and the context's values (strings, numbers, booleans) to every route.
-    const context: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(result.context ?? {})) {
-      if (['string', 'number', 'boolean'].includes(typeof value)) context[key] = value;
-    }
-    return { ...context, principalId: result.principalId, integrationLatency: 0 };
+  private readHandshake(request: IncomingMessage): Handshake {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const sourceIp = request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+    const { headers, multiValueHeaders } = handshakeHeaders(request, sourceIp, this.port);
+    const userAgentHeader = findHeaderName(headers, 'user-agent');
+    const connection: ConnectionFacts = {
+      // API Gateway connection ids look like `L0SM9cOFvHcCIhw=`: 15 characters and a pad.
+      connectionId: randomId(15) + '=',
+      connectedAt: Date.now(),
+      sourceIp,
+      userAgent: userAgentHeader === undefined ? undefined : headers[userAgentHeader],
+      headers,
+      multiValueHeaders,
+    };
+    return { url, connection, query: handshakeQueryString(url) };
   }
 
-  private async invokeRoute(functionName: string, event: unknown, connectionId: string, routeKey: string): Promise<unknown> {
+  /** The authorizer's context when it allows the connection; refuses it otherwise. */
+  private async authorizeHandshake({ url, connection, query }: Handshake): Promise<APIGatewayAuthorizerResultContext | undefined> {
+    const authorizer = this.routes.has('$connect') ? this.options.authorizer : undefined;
+    if (!authorizer) return undefined;
+    const missing = missingIdentitySource(authorizer.identitySource, { headers: connection.headers, query: url.searchParams });
+    if (missing !== undefined) throw new HandshakeRefusal(401, `identity source ${missing} is missing`);
+    const { region, accountId, apiId } = this.options;
+    const methodArn = `arn:aws:execute-api:${region}:${accountId}:${apiId}/${this.stage}/$connect`;
+    const verdict = await this.options.invoke(authorizer.functionName, authorizerEvent(this.eventStage, connection, query, methodArn))
+      .then((result) => verdictOnResult(result, methodArn), verdictOnFailure);
+    if (!verdict.allowed) throw new HandshakeRefusal(verdict.statusCode, verdict.reason);
+    return verdict.context;
+  }
+
+  /** Runs the `$connect` integration; resolves with the subprotocol it answers with, refuses on a non-2xx status. */
+  private async runConnectRoute(connection: ConnectionFacts, query: EventQueryString): Promise<string | undefined> {
+    const route = this.routes.get('$connect');
+    if (!route?.functionName) return undefined;
+    let result: unknown;
     try {
-      return await this.options.invoke(functionName, event);
-    } catch (error: any) {
-      this.log({ event: 'integration', connectionId, routeKey, outcome: 'failed', errorType: error?.errorType });
+      result = await this.options.invoke(route.functionName, connectEvent(this.eventStage, connection, query));
+    } catch (error) {
+      const { connectionId } = connection;
+      this.log({ event: 'integration', connectionId, routeKey: '$connect', outcome: 'failed', errorType: errorTypeOf(error) });
       throw new HandshakeRefusal(500, 'integration failed');
     }
+    const statusCode = integrationStatusCode(result);
+    if (statusCode < 200 || statusCode >= 300) throw new HandshakeRefusal(statusCode, 'the $connect integration refused');
+    return integrationHeader(result, 'sec-websocket-protocol');
   }
 
-  private accept(socket: WebSocket, connection: LiveConnection): void {
-    this.connections.set(connection.id, connection);
-    this.log({ event: 'connect', connectionId: connection.id, outcome: 'connected' });
-    this.limitFrameSize(socket);
+  /**
+   * The client left during the handshake, or the gateway began stopping (a connection accepted now would outlive
+   * stop()): API Gateway still runs $disconnect for a connection its $connect accepted.
+   */
+  private abandonHandshake(connection: ConnectionFacts, socket: Duplex): void {
+    this.track(this.runDisconnect(connection, socket.destroyed ? 1006 : 1001, socket.destroyed ? 'client left' : 'Going away'));
+    refuseUpgrade(socket, 503);
+  }
+
+  private accept(socket: WebSocket, facts: ConnectionFacts): void {
+    const connection: LiveConnection = { ...facts, socket, lastActiveAt: new Date(facts.connectedAt) };
+    this.connections.set(connection.connectionId, connection);
+    this.log({ event: 'connect', connectionId: connection.connectionId, outcome: 'connected' });
+    limitFrameSize(socket, this.options.maxFrameBytes ?? 32 * 1024);
     const idleMs = (this.options.idleTimeoutSeconds ?? 600) * 1000;
     const resetIdle = () => {
       clearTimeout(connection.idleTimer);
@@ -353,56 +299,32 @@ export class WebSocketGateway implements ConnectionRegistry {
     socket.once('close', (code, reason) => {
       clearTimeout(connection.idleTimer);
       clearTimeout(connection.ageTimer);
-      this.connections.delete(connection.id);
+      this.connections.delete(connection.connectionId);
       this.track(this.runDisconnect(connection, code, reason.toString()));
     });
   }
 
-  /**
-   * `ws` limits whole messages only; API Gateway also limits each frame (32 KiB) and closes with 1009 past it.
-   * The frame length is known when `ws`'s receiver has read a frame header, so the check goes there.
-   */
-  private limitFrameSize(socket: WebSocket): void {
-    const maxFrame = this.options.maxFrameBytes ?? 32 * 1024;
-    const receiver = (socket as any)._receiver;
-    if (!receiver || typeof receiver.haveLength !== 'function') return;
-    const haveLength = receiver.haveLength;
-    receiver.haveLength = function limitedHaveLength(this: any, callback: (error?: Error) => void) {
-      if (this._opcode < 0x08 && this._payloadLength > maxFrame) {
-        callback(this.createError(RangeError, 'Max frame size exceeded', false, 1009, 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'));
-        return;
-      }
-      return haveLength.call(this, callback);
-    };
-  }
-
   private async handleMessage(connection: LiveConnection, data: RawData): Promise<void> {
-    const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    const body = buffer.toString('utf8');
-    const routeKey = this.selectRoute(body);
+    const body = (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
+    const routeKey = selectRoute(this.options.routeSelectionExpression, body, this.routes);
     const route = this.routes.get(routeKey);
-    const requestContext = this.requestContext(connection.id, routeKey, 'MESSAGE', connection.connectedAt.getTime(),
-      connection.sourceIp, connection.userAgent, {
-        messageId: randomId(16),
-        ...(connection.authorizer ? { authorizer: connection.authorizer } : {}),
-      });
+    const event = messageEvent(this.eventStage, connection, routeKey, body);
+    const { connectionId } = connection;
     if (!route) {
       // API Gateway's answer to a message no route matches when there is no $default route.
-      this.sendToClient(connection, JSON.stringify({ message: 'Forbidden', connectionId: connection.id, requestId: requestContext.requestId }));
+      this.sendToClient(connection, JSON.stringify({ message: 'Forbidden', connectionId, requestId: event.requestContext.requestId }));
       return;
     }
     if (!route.functionName) return;
     try {
-      const result = await this.options.invoke(route.functionName, { requestContext, body, isBase64Encoded: false });
-      this.log({ event: 'message', connectionId: connection.id, routeKey, outcome: 'ok' });
-      if (route.twoWay && result !== null && result !== undefined) {
-        const reply = typeof result === 'string' ? result : (result as any).body;
-        if (reply !== undefined && reply !== null) this.sendToClient(connection, typeof reply === 'string' ? reply : JSON.stringify(reply));
-      }
-    } catch (error: any) {
-      this.log({ event: 'message', connectionId: connection.id, routeKey, outcome: 'failed', errorType: error?.errorType });
+      const result = await this.options.invoke(route.functionName, event);
+      this.log({ event: 'message', connectionId, routeKey, outcome: 'ok' });
+      const reply = route.twoWay ? integrationReply(result) : undefined;
+      if (reply !== undefined) this.sendToClient(connection, reply);
+    } catch (error) {
+      this.log({ event: 'message', connectionId, routeKey, outcome: 'failed', errorType: errorTypeOf(error) });
       this.sendToClient(connection, JSON.stringify({
-        message: 'Internal server error', connectionId: connection.id, requestId: requestContext.requestId,
+        message: 'Internal server error', connectionId, requestId: event.requestContext.requestId,
       }));
     }
   }
@@ -411,138 +333,22 @@ export class WebSocketGateway implements ConnectionRegistry {
     if (connection.socket.readyState === WebSocket.OPEN) connection.socket.send(text);
   }
 
-  /**
-   * Evaluates `$request.body.<path>` against a JSON message; anything else (or no match) is `$default`.
-   * `$connect` and `$disconnect` run only for the connection's lifecycle, never for a message that names them.
-   */
-  private selectRoute(body: string): string {
-    const match = /^\$request\.body\.(.+)$/.exec(this.options.routeSelectionExpression);
-    if (!match) return '$default';
-    try {
-      let value: any = JSON.parse(body);
-      for (const key of match[1].split('.')) value = value?.[key];
-      const lifecycle = value === '$connect' || value === '$disconnect';
-      if ((typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && !lifecycle && this.routes.has(String(value))) {
-        return String(value);
-      }
-    } catch {
-      // Not JSON: API Gateway routes it to $default.
-    }
-    return '$default';
-  }
-
   private async runDisconnect(connection: ConnectionFacts, code: number, reason: string): Promise<void> {
-    const { id: connectionId, sourceIp, userAgent, headers, multiValueHeaders, authorizer } = connection;
-    const connectedAt = connection.connectedAt.getTime();
+    const { connectionId } = connection;
     this.log({ event: 'disconnect', connectionId, statusCode: code });
     const route = this.routes.get('$disconnect');
     if (!route?.functionName) return;
     try {
-      await this.options.invoke(route.functionName, {
-        headers,
-        multiValueHeaders,
-        requestContext: this.requestContext(connectionId, '$disconnect', 'DISCONNECT', connectedAt, sourceIp, userAgent, {
-          disconnectStatusCode: code,
-          disconnectReason: reason,
-          ...(authorizer ? { authorizer } : {}),
-        }),
-        isBase64Encoded: false,
-      });
-    } catch (error: any) {
-      this.log({ event: 'disconnect', connectionId, outcome: 'failed', errorType: error?.errorType });
+      await this.options.invoke(route.functionName, disconnectEvent(this.eventStage, connection, code, reason));
+    } catch (error) {
+      this.log({ event: 'disconnect', connectionId, outcome: 'failed', errorType: errorTypeOf(error) });
     }
   }
 }
 
-/** API Gateway connection ids look like `L0SM9cOFvHcCIhw=`: 15 characters and a pad. */
-function randomConnectionId(): string {
-  return randomId(15) + '=';
-}
-
-function randomId(length: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  return [...randomBytes(length)].map((byte) => alphabet[byte % alphabet.length]).join('');
-}
-
-function formatRequestTime(date: Date): string {
-  // API Gateway's format: 25/Nov/2026:21:03:04 +0000
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
-    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
-}
-
-function eventHeaders(request: IncomingMessage, port: number) {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    const name = request.rawHeaders[i];
-    const value = request.rawHeaders[i + 1];
-    const existing = findHeaderName(multiValueHeaders, name) ?? name;
-    (multiValueHeaders[existing] ??= []).push(value);
-    headers[existing] = value;
-  }
-  // What API Gateway's front end adds.
-  const added: Record<string, string> = {
-    'X-Forwarded-For': request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
-    'X-Forwarded-Port': String(port),
-    'X-Forwarded-Proto': 'http',
-    'X-Amzn-Trace-Id': `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`,
-  };
-  for (const [name, value] of Object.entries(added)) {
-    if (findHeaderName(headers, name)) continue;
-    headers[name] = value;
-    multiValueHeaders[name] = [value];
-  }
-  return { headers, multiValueHeaders };
-}
-
-function eventQueryString(url: URL) {
-  if ([...url.searchParams.keys()].length === 0) return { queryStringParameters: undefined, multiValueQueryStringParameters: undefined };
-  const queryStringParameters: Record<string, string> = {};
-  const multiValueQueryStringParameters: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
-    queryStringParameters[name] = value;
-    (multiValueQueryStringParameters[name] ??= []).push(value);
-  }
-  return { queryStringParameters, multiValueQueryStringParameters };
-}
-
-function findHeaderName(headers: Record<string, unknown>, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return Object.keys(headers).find((key) => key.toLowerCase() === lower);
-}
-
-function identitySourceValue(source: string, url: URL, headers: Record<string, string>): string | undefined {
-  const querystring = /^route\.request\.querystring\.(.+)$/.exec(source);
-  if (querystring) return url.searchParams.get(querystring[1]) ?? undefined;
-  const header = /^route\.request\.header\.(.+)$/.exec(source);
-  if (header) {
-    const name = findHeaderName(headers, header[1]);
-    return name ? headers[name] : undefined;
-  }
-  // stageVariables.* and context.* sources: the local stage has no variables, and context values always exist.
-  return source.startsWith('stageVariables.') ? undefined : 'present';
-}
-
-/** IAM-style evaluation of an authorizer's policy for `execute-api:Invoke` on the method ARN: an explicit Deny wins. */
-function policyAllows(policy: any, methodArn: string): boolean {
-  const statements = Array.isArray(policy?.Statement) ? policy.Statement : policy?.Statement ? [policy.Statement] : [];
-  const matches = (pattern: string, value: string) =>
-    new RegExp('^' + pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$').test(value);
-  const applies = (statement: any) => {
-    const actions = [statement.Action].flat().filter(Boolean) as string[];
-    const resources = [statement.Resource].flat().filter(Boolean) as string[];
-    return actions.some((action) => matches(action, 'execute-api:Invoke')) && resources.some((resource) => matches(resource, methodArn));
-  };
-  if (statements.some((statement: any) => statement.Effect === 'Deny' && applies(statement))) return false;
-  return statements.some((statement: any) => statement.Effect === 'Allow' && applies(statement));
-}
-
-function statusCodeOf(result: unknown): number {
-  if (result && typeof result === 'object' && 'statusCode' in result) return Number((result as any).statusCode);
-  // A $connect integration that returns nothing (or a non-object) is accepted, as API Gateway does.
-  return 200;
+/** The `errorType` of a failed invocation (`FunctionInvocationError`), as Lambda reports it. */
+function errorTypeOf(error: unknown): unknown {
+  return typeof error === 'object' && error !== null && 'errorType' in error ? error.errorType : undefined;
 }
 
 function refuseUpgrade(socket: Duplex, statusCode: number): void {
