@@ -4,6 +4,7 @@ import { existsSync } from 'fs';
 import { availableParallelism } from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
+import { InvocationContext, InvokeMessage, isWorkerReply } from './function-messages';
 
 /** A Lambda function as the local runtime runs it. */
 export interface LocalFunction {
@@ -43,15 +44,18 @@ export class FunctionInvocationError extends Error {
   }
 }
 
+/** The invocation a worker is running: its reply, its timeout or its exit settles it. */
+interface RunningInvocation {
+  readonly id: number;
+  resolve(result: unknown): void;
+  reject(error: Error): void;
+}
+
 interface Worker {
   readonly process: ChildProcess;
   readonly exited: Promise<void>;
   busy: boolean;
-}
-
-interface PendingInvocation {
-  resolve(result: unknown): void;
-  reject(error: Error): void;
+  current?: RunningInvocation;
 }
 
 /**
@@ -63,7 +67,6 @@ export class FunctionRunner {
   private readonly functions = new Map<string, LocalFunction>();
   private readonly workers = new Map<string, Worker[]>();
   private readonly waiting = new Map<string, Array<{ resolve(worker: Worker): void; reject(error: Error): void }>>();
-  private readonly pending = new Map<number, PendingInvocation>();
   /** Every worker not yet exited, retired ones included, so close() waits for all of them. */
   private readonly allStarted = new Set<Worker>();
   private nextInvocationId = 1;
@@ -88,37 +91,8 @@ export class FunctionRunner {
     const fn = this.functions.get(functionName);
     if (!fn) throw new Error(`no local function named ${functionName}`);
     const worker = await this.acquireWorker(fn);
-    const id = this.nextInvocationId++;
-    const timeoutMs = fn.timeoutSeconds * 1000;
-    const requestId = randomUUID();
     try {
-      return await new Promise<unknown>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          this.pending.delete(id);
-          // As in Lambda, the runtime that timed out is discarded; the next invocation starts cold.
-          this.retire(functionName, worker);
-          reject(new FunctionInvocationError(functionName, 'Sandbox.Timedout',
-            `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`));
-        }, timeoutMs);
-        this.pending.set(id, {
-          resolve: (result) => { clearTimeout(timer); resolve(result); },
-          reject: (error) => { clearTimeout(timer); reject(error); },
-        });
-        worker.process.send({
-          id,
-          event,
-          context: {
-            functionName,
-            functionVersion: '$LATEST',
-            invokedFunctionArn: `arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${functionName}`,
-            memoryLimitInMB: String(fn.memorySizeMb),
-            awsRequestId: requestId,
-            logGroupName: `/aws/lambda/${functionName}`,
-            logStreamName: `local/[$LATEST]${worker.process.pid}`,
-            deadlineMs: Date.now() + timeoutMs,
-          },
-        });
-      });
+      return await this.run(worker, fn, event);
     } finally {
       this.releaseWorker(fn.name, worker);
     }
@@ -135,6 +109,39 @@ export class FunctionRunner {
     for (const worker of [...all, ...this.allStarted]) worker.process.kill('SIGKILL');
     await Promise.all([...this.allStarted].map((worker) => worker.exited));
     this.workers.clear();
+  }
+
+  private run(worker: Worker, fn: LocalFunction, event: unknown): Promise<unknown> {
+    const id = this.nextInvocationId++;
+    const timeoutMs = fn.timeoutSeconds * 1000;
+    return new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        worker.current = undefined;
+        // As in Lambda, the runtime that timed out is discarded; the next invocation starts cold.
+        this.retire(fn.name, worker);
+        reject(new FunctionInvocationError(fn.name, 'Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`));
+      }, timeoutMs);
+      worker.current = {
+        id,
+        resolve: (result) => { clearTimeout(timer); resolve(result); },
+        reject: (error) => { clearTimeout(timer); reject(error); },
+      };
+      const message: InvokeMessage = { id, event, context: this.invocationContext(fn, worker, Date.now() + timeoutMs) };
+      worker.process.send(message);
+    });
+  }
+
+  private invocationContext(fn: LocalFunction, worker: Worker, deadlineMs: number): InvocationContext {
+    return {
+      functionName: fn.name,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${fn.name}`,
+      memoryLimitInMB: String(fn.memorySizeMb),
+      awsRequestId: randomUUID(),
+      logGroupName: `/aws/lambda/${fn.name}`,
+      logStreamName: `local/[$LATEST]${worker.process.pid}`,
+      deadlineMs,
+    };
   }
 
   private async acquireWorker(fn: LocalFunction): Promise<Worker> {
@@ -160,9 +167,14 @@ export class FunctionRunner {
   }
 
   private retire(functionName: string, worker: Worker): void {
+    this.forget(functionName, worker);
+    worker.process.kill('SIGKILL');
+  }
+
+  /** Takes the worker out of the function's pool; no invocation is handed to it any more. */
+  private forget(functionName: string, worker: Worker): void {
     const workers = this.workers.get(functionName) ?? [];
     if (workers.includes(worker)) workers.splice(workers.indexOf(worker), 1);
-    worker.process.kill('SIGKILL');
   }
 
   private releaseWorker(functionName: string, worker: Worker): void {
@@ -190,26 +202,7 @@ export class FunctionRunner {
     const preloads = this.options.preloads ?? [];
     const child = fork(script.path, [fn.codeDirectory, fn.handler], {
       cwd: fn.codeDirectory,
-      // What Lambda gives a function, and nothing of this machine's environment (no AWS profile, no NODE_OPTIONS).
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        TZ: ':UTC',
-        LANG: 'en_US.UTF-8',
-        AWS_REGION: this.options.region,
-        AWS_DEFAULT_REGION: this.options.region,
-        AWS_ACCESS_KEY_ID: 'LOCALRUNTIMEACCESSKEY',
-        AWS_SECRET_ACCESS_KEY: 'local-runtime-secret-access-key',
-        AWS_SESSION_TOKEN: 'local-runtime-session-token',
-        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-        AWS_LAMBDA_FUNCTION_NAME: fn.name,
-        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySizeMb),
-        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
-        LAMBDA_TASK_ROOT: fn.codeDirectory,
-        ...script.environment,
-        ...this.options.sharedEnvironment,
-        ...fn.environment,
-      },
+      env: { ...this.lambdaEnvironment(fn), ...script.environment, ...this.options.sharedEnvironment, ...fn.environment },
       execArgv: [...script.execArgv, ...preloads.flatMap((preload) => ['--require', preload])],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
@@ -218,40 +211,49 @@ export class FunctionRunner {
     for (const stream of [child.stdout!, child.stderr!]) {
       readline.createInterface({ input: stream }).on('line', (line) => onLog(fn.name, line));
     }
-    const worker: Worker = {
-      process: child,
-      busy: false,
-      exited: new Promise((resolve) => child.once('exit', () => resolve())),
-    };
+    const worker: Worker = { process: child, busy: false, exited: new Promise((resolve) => child.once('exit', () => resolve())) };
     this.allStarted.add(worker);
-    let current: number | undefined;
-    child.on('message', (message: any) => {
-      const pending = this.pending.get(message.id);
-      if (!pending) return;
-      this.pending.delete(message.id);
-      current = undefined;
-      if (message.ok) pending.resolve(message.result);
-      else pending.reject(new FunctionInvocationError(fn.name, message.errorType, message.errorMessage));
-    });
-    const send = child.send.bind(child);
-    child.send = ((message: any, ...rest: any[]) => {
-      current = message.id;
-      return (send as any)(message, ...rest);
-    }) as typeof child.send;
+    child.on('message', (message) => settle(worker, fn.name, message));
     child.once('exit', (code, signal) => {
-      const workers = this.workers.get(fn.name) ?? [];
-      if (workers.includes(worker)) workers.splice(workers.indexOf(worker), 1);
+      this.forget(fn.name, worker);
       this.allStarted.delete(worker);
-      if (current !== undefined) {
-        const pending = this.pending.get(current);
-        this.pending.delete(current);
-        pending?.reject(new FunctionInvocationError(fn.name, 'Runtime.ExitError',
-          `RequestId: the runtime exited (${signal ?? `exit status ${code}`}) during the invocation`));
-      }
+      const running = worker.current;
+      worker.current = undefined;
+      running?.reject(new FunctionInvocationError(fn.name, 'Runtime.ExitError',
+        `RequestId: the runtime exited (${signal ?? `exit status ${code}`}) during the invocation`));
     });
     child.on('error', () => undefined);
     return worker;
   }
+
+  /** What Lambda gives a function, and nothing of this machine's environment (no AWS profile, no NODE_OPTIONS). */
+  private lambdaEnvironment(fn: LocalFunction): Record<string, string> {
+    return {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      TZ: ':UTC',
+      LANG: 'en_US.UTF-8',
+      AWS_REGION: this.options.region,
+      AWS_DEFAULT_REGION: this.options.region,
+      AWS_ACCESS_KEY_ID: 'LOCALRUNTIMEACCESSKEY',
+      AWS_SECRET_ACCESS_KEY: 'local-runtime-secret-access-key',
+      AWS_SESSION_TOKEN: 'local-runtime-session-token',
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      AWS_LAMBDA_FUNCTION_NAME: fn.name,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySizeMb),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+      LAMBDA_TASK_ROOT: fn.codeDirectory,
+    };
+  }
+}
+
+/** Settles the worker's running invocation with its reply; a reply to anything else (a timed-out invocation) is dropped. */
+function settle(worker: Worker, functionName: string, message: unknown): void {
+  const running = worker.current;
+  if (!running || !isWorkerReply(message) || message.id !== running.id) return;
+  worker.current = undefined;
+  if (message.ok) running.resolve(message.result);
+  else running.reject(new FunctionInvocationError(functionName, message.errorType, message.errorMessage));
 }
 
 /**

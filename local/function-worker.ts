@@ -3,18 +3,11 @@
  * function's handler from its code directory once and runs one invocation at a time, as Lambda does.
  *
  * argv: <code directory> <handler string, e.g. index.handler>
- * IPC in:  { id, event, context: { functionName, functionVersion, invokedFunctionArn, memoryLimitInMB,
- *            awsRequestId, logGroupName, logStreamName, deadlineMs } }
- * IPC out: { id, ok: true, result } | { id, ok: false, errorType, errorMessage }
+ * IPC: an InvokeMessage in, a ResultMessage or ErrorMessage out (function-messages.ts).
  */
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-
-interface InvokeMessage {
-  readonly id: number;
-  readonly event: unknown;
-  readonly context: Record<string, any> & { deadlineMs: number };
-}
+import type { ErrorMessage, InvocationContext, InvokeMessage, ResultMessage } from './function-messages';
 
 type Handler = (event: unknown, context: unknown, callback?: (error: unknown, result?: unknown) => void) => unknown;
 
@@ -22,41 +15,43 @@ const [codeDirectory, handlerString] = process.argv.slice(2);
 let handlerPromise: Promise<Handler> | undefined;
 
 // Kept out of the bundle's static analysis so esbuild leaves a real dynamic import for ES module handlers.
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
 
 async function loadHandler(): Promise<Handler> {
   const lastDot = handlerString.lastIndexOf('.');
   const modulePath = path.resolve(codeDirectory, handlerString.slice(0, lastDot));
   const exportName = handlerString.slice(lastDot + 1);
-  let loaded: any;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- Lambda's own loader uses require for CommonJS handlers
-    loaded = require(require.resolve(modulePath, { paths: [codeDirectory] }));
-  } catch (error: any) {
-    if (error?.code !== 'ERR_REQUIRE_ESM' && error?.code !== 'MODULE_NOT_FOUND') throw error;
-    const candidates = ['.mjs', '.js', '.cjs'].map((extension) => modulePath + extension);
-    let lastError = error;
-    for (const candidate of candidates) {
-      try {
-        loaded = await importModule(pathToFileURL(candidate).href);
-        lastError = undefined;
-        break;
-      } catch (importError) {
-        lastError = importError;
-      }
-    }
-    if (lastError) throw lastError;
-  }
-  const handler = exportName.split('.').reduce((owner, key) => owner?.[key], loaded);
+  const loaded = await loadModule(modulePath);
+  const handler = exportName.split('.').reduce<unknown>((owner, key) => isObject(owner) ? owner[key] : undefined, loaded);
   if (typeof handler !== 'function') {
     const error = new Error(`${handlerString} is undefined or not exported`);
     error.name = 'Runtime.HandlerNotFound';
     throw error;
   }
-  return handler;
+  return handler as Handler;
 }
 
-function lambdaContext(context: InvokeMessage['context']) {
+/** As Lambda's own loader: `require` for CommonJS, then `import()` of `.mjs`, `.js`, `.cjs` for an ES module. */
+async function loadModule(modulePath: string): Promise<unknown> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- Lambda's own loader uses require for CommonJS handlers
+    return require(require.resolve(modulePath, { paths: [codeDirectory] }));
+  } catch (error) {
+    const code = isObject(error) ? error.code : undefined;
+    if (code !== 'ERR_REQUIRE_ESM' && code !== 'MODULE_NOT_FOUND') throw error;
+    let lastError = error;
+    for (const extension of ['.mjs', '.js', '.cjs']) {
+      try {
+        return await importModule(pathToFileURL(modulePath + extension).href);
+      } catch (importError) {
+        lastError = importError;
+      }
+    }
+    throw lastError;
+  }
+}
+
+function lambdaContext(context: InvocationContext) {
   let callbackWaitsForEmptyEventLoop = true;
   return {
     ...context,
@@ -75,7 +70,7 @@ function invokeHandler(handler: Handler, message: InvokeMessage): Promise<unknow
     const callback = (error: unknown, result?: unknown) => (error ? reject(error) : resolve(result));
     try {
       const returned = handler(message.event, lambdaContext(message.context), callback);
-      if (handler.length < 3 || (returned && typeof (returned as any).then === 'function')) {
+      if (handler.length < 3 || (isObject(returned) && typeof returned.then === 'function')) {
         Promise.resolve(returned).then(resolve, reject);
       }
     } catch (error) {
@@ -84,20 +79,26 @@ function invokeHandler(handler: Handler, message: InvokeMessage): Promise<unknow
   });
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null;
+}
+
 process.on('message', (message: InvokeMessage) => {
   void (async () => {
+    let reply: ResultMessage | ErrorMessage;
     try {
       handlerPromise ??= loadHandler();
       const result = await invokeHandler(await handlerPromise, message);
       // Lambda hands the caller the result as JSON: functions dropped, dates as strings, a result JSON
       // cannot carry (a cycle, a BigInt) fails the invocation. The IPC channel's structured clone would differ.
-      process.send!({ id: message.id, ok: true, result: JSON.parse(JSON.stringify(result ?? null)) });
-    } catch (error: any) {
+      reply = { id: message.id, ok: true, result: JSON.parse(JSON.stringify(result ?? null)) };
+    } catch (error) {
       // Lambda reports a thrown string as errorType "string"; an Error by its name.
       const errorType = error instanceof Error ? error.name : typeof error;
       const errorMessage = error instanceof Error ? error.message : String(error);
-      process.send!({ id: message.id, ok: false, errorType, errorMessage });
+      reply = { id: message.id, ok: false, errorType, errorMessage };
     }
+    process.send!(reply);
   })();
 });
 
