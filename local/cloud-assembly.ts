@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'fs';
 import * as path from 'path';
+import { API_DESCRIPTION_METADATA_TYPE } from '../src/wire-contract';
 
 /** A CloudFormation resource as it appears in a synthesized template. */
 export interface TemplateResource {
   readonly Type: string;
-  readonly Properties?: Record<string, any>;
-  readonly Metadata?: Record<string, any>;
+  readonly Properties?: Record<string, unknown>;
+  readonly Metadata?: Record<string, unknown>;
   readonly DependsOn?: string | string[];
   readonly Condition?: string;
 }
@@ -25,13 +26,26 @@ export interface StackArtifact {
   readonly region?: string;
   /** S3 object key of a file asset (`<hash>.zip`) -> local path of its source, from `<stack>.assets.json`. */
   readonly assetPathsByObjectKey: Record<string, string>;
+  /**
+   * The metadata entries constructs of the stack wrote for tools such as this runtime (`node.addMetadata`), of the
+   * types the runtime reads: the construct's API description. @default - none
+   */
+  readonly metadataEntries?: MetadataEntryOfConstruct[];
+}
+
+/** A metadata entry of a construct, as the synthesized app holds it (tokens resolved to CloudFormation intrinsics). */
+export interface MetadataEntryOfConstruct {
+  /** The construct's path, e.g. `/ChatStack/Chat`. */
+  readonly constructPath: string;
+  readonly type: string;
+  readonly data: unknown;
 }
 
 /** A Lambda function of a template, with what the local runtime needs to run it. */
 export interface FunctionDefinition {
   readonly stack: StackArtifact;
   readonly logicalId: string;
-  readonly properties: Record<string, any>;
+  readonly properties: Record<string, unknown>;
 }
 
 /** A route of a WebSocket API and the Lambda function behind it, if any. */
@@ -63,40 +77,71 @@ export interface WebSocketApiDefinition {
   readonly stageNames: string[];
 }
 
+/** The parts of `manifest.json` the local runtime reads (the CDK cloud assembly schema). */
+interface AssemblyManifest {
+  readonly artifacts?: Record<string, ArtifactManifest>;
+}
+
+interface ArtifactManifest {
+  readonly type: string;
+  readonly displayName?: string;
+  /** `aws://<account>/<region>`. */
+  readonly environment?: string;
+  readonly dependencies?: string[];
+  readonly properties?: { readonly directoryName?: string; readonly templateFile?: string; readonly stackName?: string; readonly file?: string };
+  /** Construct path -> its metadata entries (older aws-cdk-lib writes them here)... */
+  readonly metadata?: Record<string, MetadataEntry[]>;
+  /** ...newer aws-cdk-lib in this file of the assembly, in the same form. */
+  readonly additionalMetadataFile?: string;
+}
+
+interface MetadataEntry {
+  readonly type: string;
+  readonly data?: unknown;
+}
+
+interface AssetManifest {
+  readonly files?: Record<string, {
+    readonly source?: { readonly path?: string };
+    readonly destinations?: Record<string, { readonly objectKey?: unknown }>;
+  }>;
+}
+
 /** Every stack of a cloud assembly, nested assemblies (CDK stages) included. */
 export function readCloudAssembly(assemblyDir: string): StackArtifact[] {
   const manifestFile = path.join(assemblyDir, 'manifest.json');
   if (!existsSync(manifestFile)) {
     throw new Error(`${assemblyDir} is not a cloud assembly: it has no manifest.json (run \`cdk synth\` first)`);
   }
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
-  const stacks: StackArtifact[] = [];
-  for (const [artifactId, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
-    if (artifact.type === 'cdk:cloud-assembly') {
-      stacks.push(...readCloudAssembly(path.join(assemblyDir, artifact.properties.directoryName)));
-    } else if (artifact.type === 'aws:cloudformation:stack') {
-      const templateFile = path.join(assemblyDir, artifact.properties.templateFile);
-      const region = /^aws:\/\/[^/]+\/([a-z0-9-]+)$/.exec(artifact.environment ?? '')?.[1];
-      stacks.push({
-        stackName: artifact.properties.stackName ?? artifact.displayName ?? artifactId,
-        assemblyDir,
-        template: JSON.parse(readFileSync(templateFile, 'utf8')),
-        region: region && region !== 'unknown-region' ? region : undefined,
-        assetPathsByObjectKey: readAssetPaths(assemblyDir, manifest.artifacts, artifact),
-      });
-    }
-  }
-  return stacks;
+  const manifest = readJson<AssemblyManifest>(manifestFile);
+  const artifacts = manifest.artifacts ?? {};
+  return Object.entries(artifacts).flatMap(([artifactId, artifact]): StackArtifact[] => {
+    if (artifact.type === 'cdk:cloud-assembly') return readCloudAssembly(path.join(assemblyDir, artifact.properties?.directoryName ?? ''));
+    if (artifact.type !== 'aws:cloudformation:stack') return [];
+    const region = /^aws:\/\/[^/]+\/([a-z0-9-]+)$/.exec(artifact.environment ?? '')?.[1];
+    return [{
+      stackName: artifact.properties?.stackName ?? artifact.displayName ?? artifactId,
+      assemblyDir,
+      template: readJson(path.join(assemblyDir, artifact.properties?.templateFile ?? '')),
+      region: region && region !== 'unknown-region' ? region : undefined,
+      assetPathsByObjectKey: readAssetPaths(assemblyDir, artifacts, artifact),
+      metadataEntries: readMetadataEntries(assemblyDir, artifact, API_DESCRIPTION_METADATA_TYPE),
+    }];
+  });
 }
 
-function readAssetPaths(assemblyDir: string, artifacts: Record<string, any>, stackArtifact: any): Record<string, string> {
+function readJson<T>(file: string): T {
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
+
+function readAssetPaths(assemblyDir: string, artifacts: Record<string, ArtifactManifest>, stackArtifact: ArtifactManifest): Record<string, string> {
   const result: Record<string, string> = {};
   for (const dependency of stackArtifact.dependencies ?? []) {
     const assetArtifact = artifacts[dependency];
-    if (assetArtifact?.type !== 'cdk:asset-manifest') continue;
-    const assets = JSON.parse(readFileSync(path.join(assemblyDir, assetArtifact.properties.file), 'utf8'));
-    for (const file of Object.values<any>(assets.files ?? {})) {
-      for (const destination of Object.values<any>(file.destinations ?? {})) {
+    if (assetArtifact?.type !== 'cdk:asset-manifest' || !assetArtifact.properties?.file) continue;
+    const assets = readJson<AssetManifest>(path.join(assemblyDir, assetArtifact.properties.file));
+    for (const file of Object.values(assets.files ?? {})) {
+      for (const destination of Object.values(file.destinations ?? {})) {
         if (typeof destination.objectKey === 'string' && file.source?.path) {
           result[destination.objectKey] = path.join(assemblyDir, file.source.path);
         }
@@ -106,20 +151,32 @@ function readAssetPaths(assemblyDir: string, artifacts: Record<string, any>, sta
   return result;
 }
 
+/** The stack's metadata entries of one type, from the manifest and from the stack's metadata file, if any. */
+function readMetadataEntries(assemblyDir: string, artifact: ArtifactManifest, type: string): MetadataEntryOfConstruct[] {
+  const fromFile = artifact.additionalMetadataFile
+    ? readJson<Record<string, MetadataEntry[]>>(path.join(assemblyDir, artifact.additionalMetadataFile))
+    : {};
+  return [artifact.metadata ?? {}, fromFile].flatMap((metadata) => Object.entries(metadata).flatMap(([constructPath, entries]) =>
+    entries.filter((entry) => entry.type === type).map((entry) => ({ constructPath, type, data: entry.data }))));
+}
+
 function resourcesOfType(stack: StackArtifact, type: string): Array<[string, TemplateResource]> {
   return Object.entries(stack.template.Resources ?? {}).filter(([, resource]) => resource.Type === type);
 }
 
 /** The logical id a `{ Ref }` or `{ Fn::GetAtt }` points at, or undefined for anything else. */
 export function referencedLogicalId(value: unknown): string | undefined {
-  if (value && typeof value === 'object') {
-    const ref = (value as any).Ref;
-    if (typeof ref === 'string') return ref;
-    const getAtt = (value as any)['Fn::GetAtt'];
-    if (Array.isArray(getAtt)) return getAtt[0];
-    if (typeof getAtt === 'string') return getAtt.split('.')[0];
-  }
+  const ref = valueAt(value, 'Ref');
+  if (typeof ref === 'string') return ref;
+  const getAtt = valueAt(value, 'Fn::GetAtt');
+  if (Array.isArray(getAtt)) return typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
+  if (typeof getAtt === 'string') return getAtt.split('.')[0];
   return undefined;
+}
+
+/** What a template or manifest holds at `keys` under `value`, or undefined where a step is not an object. */
+export function valueAt(value: unknown, ...keys: string[]): unknown {
+  return keys.reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined), value);
 }
 
 /**
@@ -150,62 +207,65 @@ function invokedFunctionLogicalId(stack: StackArtifact, uri: unknown): string | 
 
 /** Every WebSocket API of the stacks with its routes, their Lambda integrations and the `$connect` authorizer. */
 export function findWebSocketApis(stacks: StackArtifact[]): WebSocketApiDefinition[] {
-  const apis: WebSocketApiDefinition[] = [];
-  for (const stack of stacks) {
-    const resources = stack.template.Resources ?? {};
-    const belongsTo = (resource: TemplateResource, apiLogicalId: string) =>
-      referencedLogicalId(resource.Properties?.ApiId) === apiLogicalId;
-    for (const [apiLogicalId, api] of resourcesOfType(stack, 'AWS::ApiGatewayV2::Api')) {
-      if (api.Properties?.ProtocolType !== 'WEBSOCKET') continue;
-      const routeResponses = new Set(resourcesOfType(stack, 'AWS::ApiGatewayV2::RouteResponse')
-        .filter(([, r]) => belongsTo(r, apiLogicalId))
-        .map(([, r]) => referencedLogicalId(r.Properties?.RouteId)));
-      const routes: WebSocketRouteDefinition[] = [];
-      for (const [routeLogicalId, route] of resourcesOfType(stack, 'AWS::ApiGatewayV2::Route')) {
-        if (!belongsTo(route, apiLogicalId)) continue;
-        const target = route.Properties?.Target;
-        const integrationLogicalId = findIntegrationLogicalId(target);
-        const integration = integrationLogicalId ? resources[integrationLogicalId] : undefined;
-        const functionLogicalId = integration?.Properties?.IntegrationType === 'AWS_PROXY'
-          ? invokedFunctionLogicalId(stack, integration.Properties.IntegrationUri)
-          : undefined;
-        let authorizer: WebSocketAuthorizerDefinition | undefined;
-        const authorizerLogicalId = referencedLogicalId(route.Properties?.AuthorizerId);
-        if (route.Properties?.AuthorizationType === 'CUSTOM' && authorizerLogicalId) {
-          const authorizerResource = resources[authorizerLogicalId];
-          const authorizerFunction = invokedFunctionLogicalId(stack, authorizerResource?.Properties?.AuthorizerUri);
-          if (!authorizerFunction) {
-            throw new Error(`authorizer ${authorizerLogicalId} of ${apiLogicalId} invokes no Lambda function of the template`);
-          }
-          authorizer = {
-            logicalId: authorizerLogicalId,
-            functionLogicalId: authorizerFunction,
-            identitySource: authorizerResource?.Properties?.IdentitySource ?? [],
-          };
-        }
-        routes.push({
-          logicalId: routeLogicalId,
-          routeKey: route.Properties?.RouteKey,
-          functionLogicalId,
-          authorizer,
-          twoWay: routeResponses.has(routeLogicalId),
-        });
-      }
+  return stacks.flatMap((stack) => resourcesOfType(stack, 'AWS::ApiGatewayV2::Api')
+    .filter(([, api]) => api.Properties?.ProtocolType === 'WEBSOCKET')
+    .map(([logicalId, api]): WebSocketApiDefinition => {
       const stageNames = resourcesOfType(stack, 'AWS::ApiGatewayV2::Stage')
-        .filter(([, r]) => belongsTo(r, apiLogicalId))
-        .map(([, r]) => r.Properties?.StageName)
+        .filter(([, stage]) => belongsTo(stage, logicalId))
+        .map(([, stage]) => stage.Properties?.StageName)
         .filter((name): name is string => typeof name === 'string');
-      apis.push({
+      const { Name: name, RouteSelectionExpression: routeSelectionExpression } = api.Properties ?? {};
+      return {
         stack,
-        logicalId: apiLogicalId,
-        name: typeof api.Properties?.Name === 'string' ? api.Properties.Name : apiLogicalId,
-        routeSelectionExpression: api.Properties?.RouteSelectionExpression ?? '$request.body.action',
-        routes,
+        logicalId,
+        name: typeof name === 'string' ? name : logicalId,
+        routeSelectionExpression: typeof routeSelectionExpression === 'string' ? routeSelectionExpression : '$request.body.action',
+        routes: routesOf(stack, logicalId),
         stageNames: stageNames.length > 0 ? stageNames : ['$default'],
-      });
-    }
+      };
+    }));
+}
+
+function belongsTo(resource: TemplateResource, apiLogicalId: string): boolean {
+  return referencedLogicalId(resource.Properties?.ApiId) === apiLogicalId;
+}
+
+function routesOf(stack: StackArtifact, apiLogicalId: string): WebSocketRouteDefinition[] {
+  const routeResponses = new Set(resourcesOfType(stack, 'AWS::ApiGatewayV2::RouteResponse')
+    .filter(([, routeResponse]) => belongsTo(routeResponse, apiLogicalId))
+    .map(([, routeResponse]) => referencedLogicalId(routeResponse.Properties?.RouteId)));
+  return resourcesOfType(stack, 'AWS::ApiGatewayV2::Route')
+    .filter(([, route]) => belongsTo(route, apiLogicalId))
+    .map(([logicalId, route]) => {
+      const integrationLogicalId = findIntegrationLogicalId(route.Properties?.Target);
+      const integration = integrationLogicalId ? stack.template.Resources?.[integrationLogicalId] : undefined;
+      return {
+        logicalId,
+        routeKey: String(route.Properties?.RouteKey),
+        functionLogicalId: integration?.Properties?.IntegrationType === 'AWS_PROXY'
+          ? invokedFunctionLogicalId(stack, integration.Properties.IntegrationUri)
+          : undefined,
+        authorizer: authorizerOf(stack, apiLogicalId, route),
+        twoWay: routeResponses.has(logicalId),
+      };
+    });
+}
+
+/** The route's REQUEST Lambda authorizer, if it has one. */
+function authorizerOf(stack: StackArtifact, apiLogicalId: string, route: TemplateResource): WebSocketAuthorizerDefinition | undefined {
+  const logicalId = referencedLogicalId(route.Properties?.AuthorizerId);
+  if (route.Properties?.AuthorizationType !== 'CUSTOM' || !logicalId) return undefined;
+  const properties = stack.template.Resources?.[logicalId]?.Properties;
+  const functionLogicalId = invokedFunctionLogicalId(stack, properties?.AuthorizerUri);
+  if (!functionLogicalId) {
+    throw new Error(`authorizer ${logicalId} of ${apiLogicalId} invokes no Lambda function of the template`);
   }
-  return apis;
+  const identitySource = properties?.IdentitySource;
+  return {
+    logicalId,
+    functionLogicalId,
+    identitySource: Array.isArray(identitySource) ? identitySource.filter((source): source is string => typeof source === 'string') : [],
+  };
 }
 
 /** A route's Target is `Fn::Join ['', ['integrations/', {Ref: Integration}]]` in CDK output. */
@@ -226,9 +286,9 @@ export type FunctionCode =
   | { readonly kind: 'inline'; readonly source: string };
 
 export function functionCode(fn: FunctionDefinition): FunctionCode {
-  const code = fn.properties.Code ?? {};
-  if (typeof code.ZipFile === 'string') return { kind: 'inline', source: code.ZipFile };
-  return { kind: 'directory', directory: assetDirectory(fn.stack, fn.logicalId, code, 'function') };
+  const inline = valueAt(fn.properties, 'Code', 'ZipFile');
+  if (typeof inline === 'string') return { kind: 'inline', source: inline };
+  return { kind: 'directory', directory: assetDirectory(fn.stack, fn.logicalId, fn.properties.Code, 'function') };
 }
 
 /**
@@ -243,14 +303,15 @@ export function layerDirectories(fn: FunctionDefinition): string[] {
     if (!logicalId || resource?.Type !== 'AWS::Lambda::LayerVersion') {
       throw new Error(`function ${fn.logicalId} of ${fn.stack.stackName}: a layer not defined in the app cannot run locally`);
     }
-    return [assetDirectory(fn.stack, logicalId, resource.Properties?.Content ?? {}, 'layer')];
+    return [assetDirectory(fn.stack, logicalId, resource.Properties?.Content, 'layer')];
   });
 }
 
-function assetDirectory(stack: StackArtifact, logicalId: string, code: Record<string, unknown>, what: string): string {
-  const metadataPath = (stack.template.Resources?.[logicalId]?.Metadata ?? {})['aws:asset:path'];
+function assetDirectory(stack: StackArtifact, logicalId: string, code: unknown, what: string): string {
+  const metadataPath = stack.template.Resources?.[logicalId]?.Metadata?.['aws:asset:path'];
+  const objectKey = valueAt(code, 'S3Key');
   let assetPath = typeof metadataPath === 'string' ? path.join(stack.assemblyDir, metadataPath) : undefined;
-  if (!assetPath && typeof code.S3Key === 'string') assetPath = stack.assetPathsByObjectKey[code.S3Key];
+  if (!assetPath && typeof objectKey === 'string') assetPath = stack.assetPathsByObjectKey[objectKey];
   if (!assetPath || !existsSync(assetPath)) {
     throw new Error(`${what} ${logicalId} of ${stack.stackName}: its code asset is not in the cloud assembly`);
   }
@@ -272,7 +333,7 @@ export function findFunction(stack: StackArtifact, logicalId: string): FunctionD
 export interface ResourceDefinition {
   readonly stack: StackArtifact;
   readonly logicalId: string;
-  readonly properties: Record<string, any>;
+  readonly properties: Record<string, unknown>;
 }
 
 export function findResources(stacks: StackArtifact[], type: string): ResourceDefinition[] {

@@ -78,11 +78,6 @@ export class FunctionRunner {
     this.functions.set(fn.name, fn);
   }
 
-  /** The environment a registered function's handler sees (its own variables), or undefined if there is no such function. */
-  environmentOf(functionName: string): Record<string, string> | undefined {
-    return this.functions.get(functionName)?.environment;
-  }
-
   get functionNames(): string[] {
     return [...this.functions.keys()];
   }

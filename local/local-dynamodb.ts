@@ -61,61 +61,26 @@ export interface LocalDynamoDb {
 
 type AttributeValue = Record<string, unknown>;
 
+/** A table whose expired items the sweep deletes. */
+interface TtlTable {
+  readonly tableName: string;
+  readonly ttlAttribute: string;
+  readonly keyAttributes: string[];
+}
+
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
   const listener = await listenOnLoopback(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }), options.port);
-  const endpoint = `http://127.0.0.1:${listener.port}`;
-  const call = dynamoDbCaller(endpoint, options.region ?? 'us-east-1');
-  const clock = options.clock ?? Date.now;
-  const close = listener.close;
-
-  const ttlTables: Array<{ tableName: string; ttlAttribute: string; keyAttributes: string[] }> = [];
-  const tableNames: string[] = [];
+  const call = dynamoDbCaller(`http://127.0.0.1:${listener.port}`, options.region ?? 'us-east-1');
+  let created: { tableNames: string[]; ttlTables: TtlTable[] };
   try {
-    for (const table of options.tables) {
-      const request = createTableRequest(table);
-      await call('CreateTable', request);
-      tableNames.push(request.TableName);
-      const ttl = table.TimeToLiveSpecification;
-      if (ttl?.AttributeName && (ttl.Enabled === true || ttl.Enabled === 'true')) {
-        ttlTables.push({
-          tableName: request.TableName,
-          ttlAttribute: ttl.AttributeName,
-          keyAttributes: table.KeySchema.map((key) => key.AttributeName),
-        });
-      }
-    }
-    for (const tableName of tableNames) {
-      await waitUntilActive(call, tableName);
-    }
+    created = await createTables(call, options.tables);
   } catch (err) {
-    await close();
+    await listener.close();
     throw err;
   }
-
-  const sweepExpiredItems = async (): Promise<number> => {
-    let deleted = 0;
-    const now = Math.floor(clock() / 1000);
-    for (const { tableName, ttlAttribute, keyAttributes } of ttlTables) {
-      let startKey: unknown;
-      do {
-        const page = await call('Scan', {
-          TableName: tableName,
-          FilterExpression: '#ttl < :now',
-          ExpressionAttributeNames: { '#ttl': ttlAttribute },
-          ExpressionAttributeValues: { ':now': { N: String(now) } },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }) as { Items?: AttributeValue[]; LastEvaluatedKey?: unknown };
-        for (const item of page.Items ?? []) {
-          const key = Object.fromEntries(keyAttributes.map((name) => [name, item[name]]));
-          await call('DeleteItem', { TableName: tableName, Key: key });
-          deleted += 1;
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    }
-    return deleted;
-  };
-
+  const clock = options.clock ?? Date.now;
+  const { tableNames, ttlTables } = created;
+  const sweepExpiredItems = () => sweep(call, ttlTables, Math.floor(clock() / 1000));
   const intervalMs = options.ttlSweepIntervalMs ?? 5000;
   let sweeping = false;
   const timer = intervalMs > 0 && ttlTables.length > 0
@@ -129,14 +94,58 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   timer?.unref();
 
   return {
-    endpoint,
+    endpoint: `http://127.0.0.1:${listener.port}`,
     tableNames,
     sweepExpiredItems,
     close: async () => {
       if (timer) clearInterval(timer);
-      await close();
+      await listener.close();
     },
   };
+}
+
+/** Creates every table and waits until each is ACTIVE; returns their names and those with TTL enabled. */
+async function createTables(call: DynamoDbCall, tables: CloudFormationTableProperties[]): Promise<{ tableNames: string[]; ttlTables: TtlTable[] }> {
+  const ttlTables: TtlTable[] = [];
+  const tableNames: string[] = [];
+  for (const table of tables) {
+    const request = createTableRequest(table);
+    await call('CreateTable', request);
+    tableNames.push(request.TableName);
+    const ttl = table.TimeToLiveSpecification;
+    if (ttl?.AttributeName && (ttl.Enabled === true || ttl.Enabled === 'true')) {
+      const keyAttributes = table.KeySchema.map((key) => key.AttributeName);
+      ttlTables.push({ tableName: request.TableName, ttlAttribute: ttl.AttributeName, keyAttributes });
+    }
+  }
+  for (const tableName of tableNames) {
+    await waitUntilActive(call, tableName);
+  }
+  return { tableNames, ttlTables };
+}
+
+/** Deletes every item whose TTL attribute lies before `nowSeconds`; returns how many. */
+async function sweep(call: DynamoDbCall, ttlTables: TtlTable[], nowSeconds: number): Promise<number> {
+  let deleted = 0;
+  for (const { tableName, ttlAttribute, keyAttributes } of ttlTables) {
+    let startKey: unknown;
+    do {
+      const page = await call('Scan', {
+        TableName: tableName,
+        FilterExpression: '#ttl < :now',
+        ExpressionAttributeNames: { '#ttl': ttlAttribute },
+        ExpressionAttributeValues: { ':now': { N: String(nowSeconds) } },
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }) as { Items?: AttributeValue[]; LastEvaluatedKey?: unknown };
+      for (const item of page.Items ?? []) {
+        const key = Object.fromEntries(keyAttributes.map((name) => [name, item[name]]));
+        await call('DeleteItem', { TableName: tableName, Key: key });
+        deleted += 1;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+  return deleted;
 }
 
 /** CreateTable input from template Properties: only what DynamoDB's CreateTable accepts and dynalite models. */

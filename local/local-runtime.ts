@@ -1,19 +1,17 @@
-import { createHash } from 'crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
-import type { AddressInfo } from 'net';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import {
-  findFunction, findResources, findWebSocketApis, functionCode, layerDirectories, readCloudAssembly, StackArtifact, WebSocketApiDefinition,
-} from './cloud-assembly';
-import { FunctionRunner, companionScript } from './function-runner';
-import { LocalIdentityProvider } from './identity';
+import { AuthorizerSettings, findAuthorizerSettings } from './authorizer-settings';
+import { findResources, findWebSocketApis, readCloudAssembly, referencedLogicalId, StackArtifact, valueAt, WebSocketApiDefinition } from './cloud-assembly';
+import { apiUrlLocalizer, routeFunctions } from './function-registration';
+import { companionScript, FunctionRunner } from './function-runner';
+import { CloudFormationPasswordPolicy, LocalIdentityProvider, LocalUserPoolOptions } from './identity';
 import { LOCAL_COGNITO_ENDPOINT_ENV } from './jwks-interceptor';
-import { LocalDynamoDb, startLocalDynamoDb } from './local-dynamodb';
-import { LocalResourceValue, TemplateResolver, UnresolvableReferenceError } from './template-resolver';
+import { CloudFormationTableProperties, LocalDynamoDb, startLocalDynamoDb } from './local-dynamodb';
+import { LOCAL_ACCOUNT_ID, LocalResourceNames } from './local-resource-names';
+import { TemplateResolver } from './template-resolver';
+import { startWebServer } from './web-server';
 import { WebSocketGateway } from './websocket-gateway';
-import { HandlerEnvironment } from '../src/wire-contract';
 
 export interface LocalRuntimeOptions {
   /** The cloud assembly directory (`cdk.out`) of a synthesized app. */
@@ -60,8 +58,8 @@ export interface LocalWebSocketApi {
 }
 
 /**
- * What a client needs to sign in and connect (DESIGN.md section 5): the CLI prints it (`--json`) and the web
- * client reads it as `/config.json`.
+ * What a client needs to sign in and connect, and nothing else (no password, no token: the web client may show
+ * it): the CLI prints it (`--json`) and the web client reads it as `/config.json`.
  */
 export interface LocalEndpoints {
   /** The first API's WebSocket URL (the construct's, when there is one). */
@@ -83,13 +81,35 @@ export interface LocalRuntime extends LocalEndpoints {
   readonly dynamoDbEndpoint: string;
   readonly tableNames: Record<string, string>;
   readonly demoUser?: DemoUser;
+  /** What the API's `$connect` authorizer accepts, as the construct describes it (or, without the construct, a fallback). */
+  readonly authorizer: Omit<AuthorizerSettings, 'api'>;
   /** Closes every connection (running `$disconnect`), then every worker, server and port. */
   stop(): Promise<void>;
 }
 
 /** The demo user's password satisfies Cognito's default policy (upper, lower, digit, symbol, 8+). */
 export const DEFAULT_DEMO_USER: DemoUser = { username: 'demo', password: 'Demo-passw0rd!', email: 'demo@example.com' };
-const ACCOUNT_ID = '000000000000';
+
+/** What a step that starts something leaves for `stop()`, run in reverse order. */
+type Cleanup = () => Promise<void> | void;
+
+/** A served API and its gateway. */
+interface ServedApi {
+  readonly api: WebSocketApiDefinition;
+  readonly apiId: string;
+  readonly gateway: WebSocketGateway;
+}
+
+/** What every step reads: the app, what its resources are called here, and how to resolve its references. */
+interface RuntimeContext {
+  readonly options: LocalRuntimeOptions;
+  readonly stacks: StackArtifact[];
+  readonly region: string;
+  readonly names: LocalResourceNames;
+  readonly resolver: TemplateResolver;
+  readonly log: (entry: Record<string, unknown>) => void;
+  readonly cleanups: Cleanup[];
+}
 
 /**
  * Serves every WebSocket API of a synthesized CDK app on 127.0.0.1 with real local parts: the gateway, the
@@ -103,336 +123,149 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     throw new Error(`no WebSocket API (AWS::ApiGatewayV2::Api with ProtocolType WEBSOCKET) in ${options.cloudAssembly}`);
   }
   const region = options.region ?? stacks.find((stack) => stack.region)?.region ?? process.env.AWS_REGION ?? 'us-east-1';
-  const log = options.log ?? (() => undefined);
-  const cleanups: Array<() => Promise<void> | void> = [];
+  const names = new LocalResourceNames(stacks, region);
+  const resolver = new TemplateResolver(stacks, { region, accountId: LOCAL_ACCOUNT_ID, resources: names.values });
+  const context: RuntimeContext = { options, stacks, region, names, resolver, log: options.log ?? (() => undefined), cleanups: [] };
   const stop = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      await cleanup();
-    }
+    for (const cleanup of context.cleanups.splice(0).reverse()) await cleanup();
   };
-
   try {
-    const localValues = new Map<string, Map<string, LocalResourceValue>>();
-    const setValue = (stack: StackArtifact, logicalId: string, value: LocalResourceValue) => {
-      const values = localValues.get(stack.stackName) ?? new Map();
-      values.set(logicalId, value);
-      localValues.set(stack.stackName, values);
-    };
-    const resolver = new TemplateResolver(stacks, { region, accountId: ACCOUNT_ID, resources: localValues });
-
-    // Identity: every user pool and its app clients.
-    const pools = findResources(stacks, 'AWS::Cognito::UserPool').map((pool) => {
-      const userPoolId = `${region}_${stableId(pool.stack, pool.logicalId, 9, ALPHANUMERIC)}`;
-      const providerName = `cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-      setValue(pool.stack, pool.logicalId, {
-        ref: userPoolId,
-        attributes: {
-          Arn: `arn:aws:cognito-idp:${region}:${ACCOUNT_ID}:userpool/${userPoolId}`,
-          ProviderName: providerName,
-          ProviderURL: `https://${providerName}`,
-          UserPoolId: userPoolId,
-        },
-      });
-      const autoVerify = pool.properties.AutoVerifiedAttributes;
-      return { ...pool, userPoolId, autoVerifyEmail: Array.isArray(autoVerify) && autoVerify.includes('email'), clientIds: [] as string[] };
-    });
-    for (const client of findResources(stacks, 'AWS::Cognito::UserPoolClient')) {
-      const clientId = stableId(client.stack, client.logicalId, 26, LOWER_ALPHANUMERIC);
-      setValue(client.stack, client.logicalId, { ref: clientId, attributes: { ClientId: clientId, Name: client.logicalId } });
-      const pool = pools.find((candidate) => candidate.stack === client.stack
-        && candidate.logicalId === (client.properties.UserPoolId?.Ref as string | undefined));
-      pool?.clientIds.push(clientId);
-    }
-    const identity = new LocalIdentityProvider({
-      region,
-      userPools: pools.map(({ stack, properties, userPoolId, clientIds, autoVerifyEmail }) => ({
-        userPoolId,
-        clientIds,
-        autoVerifyEmail,
-        passwordPolicy: resolver.resolve(stack, properties.Policies?.PasswordPolicy),
-      })),
-    });
-
-    // Names of everything else a handler may be given.
-    for (const stack of stacks) {
-      for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
-        if (localValues.get(stack.stackName)?.has(logicalId)) continue;
-        setValue(stack, logicalId, placeholderValue(stack, logicalId, resource.Type, resource.Properties ?? {}, region));
-      }
-    }
-
-    // DynamoDB: each table from its own template definition, under its local name.
-    const tables = findResources(stacks, 'AWS::DynamoDB::Table');
-    const tableNames: Record<string, string> = {};
-    const tableProperties = tables.map((table) => {
-      const name = localValues.get(table.stack.stackName)!.get(table.logicalId)!.ref;
-      tableNames[table.logicalId] = name;
-      return { ...resolver.resolve(table.stack, table.properties), TableName: name };
-    });
-    const dynamoDb: LocalDynamoDb = await startLocalDynamoDb({ tables: tableProperties, region });
-    cleanups.push(() => dynamoDb.close());
-
-    // The web client, /config.json and the identity endpoint share one port.
-    const webRoot = options.webRoot ?? findWebRoot();
-    let config: LocalEndpoints | undefined;
-    const webServer = createServer((request, response) => {
-      serveWeb(request, response, identity, webRoot, () => config).catch((error) => {
-        // A malformed request (a bad percent-escape in the path) must not become an unhandled rejection, which ends the process.
-        if (!response.headersSent) response.writeHead(error instanceof URIError ? 400 : 500, { 'content-type': 'text/plain' });
-        response.end();
-      });
-    });
-    const webPort = await listen(webServer, options.port ?? 0);
-    cleanups.push(() => closeServer(webServer));
-    const webUrl = `http://127.0.0.1:${webPort}/`;
-    const cognitoEndpoint = `http://127.0.0.1:${webPort}`;
-
-    // Functions run in workers; the gateways need the runner, the functions need the gateways' URLs.
-    const runner = new FunctionRunner({
-      region,
-      accountId: ACCOUNT_ID,
-      maxWorkersPerFunction: options.maxWorkersPerFunction,
-      preloads: [companionScript('jwks-interceptor').path],
-      sharedEnvironment: {
-        AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
-        [LOCAL_COGNITO_ENDPOINT_ENV]: cognitoEndpoint,
-      },
-      onLog: options.onHandlerLog,
-    });
-    cleanups.push(() => runner.close());
-
-    const gateways: Array<{ api: WebSocketApiDefinition; apiId: string; gateway: WebSocketGateway }> = [];
-    for (const [index, api] of apis.entries()) {
-      const apiId = stableId(api.stack, api.logicalId, 10, LOWER_ALPHANUMERIC);
-      const functionName = (logicalId: string) => localValues.get(api.stack.stackName)!.get(logicalId)!.ref;
-      const connectRoute = api.routes.find((route) => route.routeKey === '$connect');
-      const gateway = new WebSocketGateway({
-        apiId,
-        stage: api.stageNames[0],
-        region,
-        accountId: ACCOUNT_ID,
-        routeSelectionExpression: api.routeSelectionExpression,
-        routes: api.routes.map((route) => ({
-          routeKey: route.routeKey,
-          functionName: route.functionLogicalId ? functionName(route.functionLogicalId) : undefined,
-          twoWay: route.twoWay,
-        })),
-        authorizer: connectRoute?.authorizer ? {
-          functionName: functionName(connectRoute.authorizer.functionLogicalId),
-          identitySource: connectRoute.authorizer.identitySource,
-        } : undefined,
-        invoke: (name, event) => runner.invoke(name, event),
-        port: options.port ? options.port + 1 + index : 0,
-        idleTimeoutSeconds: options.idleTimeoutSeconds,
-        maxConnectionAgeSeconds: options.maxConnectionAgeSeconds,
-        log: (entry) => log({ ...entry, api: api.name }),
-      });
-      await gateway.start();
-      cleanups.push(() => gateway.stop());
-      gateways.push({ api, apiId, gateway });
-      const endpointHost = `${apiId}.execute-api.${region}.amazonaws.com`;
-      setValue(api.stack, api.logicalId, { ref: apiId, attributes: { ApiId: apiId, ApiEndpoint: `wss://${endpointHost}` } });
-    }
-
-    // What the template says of each function, with references resolved and API URLs pointed at this machine.
-    const localizeUrls = (value: string) => gateways.reduce((text, { apiId, gateway }) => {
-      const host = `${apiId}\\.execute-api\\.${region.replace(/-/g, '\\-')}\\.amazonaws\\.com`;
-      return text
-        .replace(new RegExp(`wss://${host}`, 'g'), `ws://127.0.0.1:${gateway.port}`)
-        .replace(new RegExp(`https://${host}`, 'g'), `http://127.0.0.1:${gateway.port}`);
-    }, value);
-    const inlineDirectory = mkdtempSync(path.join(tmpdir(), 'cdk-cognito-ws-local-'));
-    cleanups.push(() => rmSync(inlineDirectory, { recursive: true, force: true }));
-    const registered = new Set<string>();
-    for (const { api } of gateways) {
-      const logicalIds = api.routes.flatMap((route) => [route.functionLogicalId, route.authorizer?.functionLogicalId]);
-      for (const logicalId of logicalIds) {
-        if (!logicalId || registered.has(`${api.stack.stackName}/${logicalId}`)) continue;
-        registered.add(`${api.stack.stackName}/${logicalId}`);
-        const fn = findFunction(api.stack, logicalId);
-        const name = localValues.get(api.stack.stackName)!.get(logicalId)!.ref;
-        const runtime = String(fn.properties.Runtime ?? '');
-        if (!runtime.startsWith('nodejs')) {
-          log({ level: 'warn', message: `${logicalId} uses ${runtime || 'an unknown runtime'}; only Node.js functions run locally` });
-          continue;
-        }
-        const code = functionCode(fn);
-        let codeDirectory: string;
-        if (code.kind === 'inline') {
-          // Lambda writes inline Node.js code to index.js.
-          codeDirectory = path.join(inlineDirectory, name);
-          mkdirSync(codeDirectory, { recursive: true });
-          writeFileSync(path.join(codeDirectory, 'index.js'), code.source);
-        } else {
-          codeDirectory = code.directory;
-        }
-        const environment: Record<string, string> = {};
-        for (const [key, value] of Object.entries<unknown>(fn.properties.Environment?.Variables ?? {})) {
-          try {
-            environment[key] = localizeUrls(resolver.resolveString(api.stack, value));
-          } catch (error) {
-            if (!(error instanceof UnresolvableReferenceError)) throw error;
-            log({ level: 'warn', message: `${logicalId}: environment variable ${key} left empty: ${error.message}` });
-            environment[key] = '';
-          }
-        }
-        // Where Lambda's Node.js runtime looks for a layer's modules (NODE_PATH under /opt), here in the layer assets.
-        const layerModules = layerDirectories(fn).flatMap((layer) => [
-          path.join(layer, 'nodejs', 'node22', 'node_modules'),
-          path.join(layer, 'nodejs', 'node_modules'),
-        ]);
-        if (layerModules.length > 0 && environment.NODE_PATH === undefined) environment.NODE_PATH = layerModules.join(path.delimiter);
-        runner.register({
-          name,
-          codeDirectory,
-          handler: String(fn.properties.Handler ?? 'index.handler'),
-          timeoutSeconds: Number(fn.properties.Timeout ?? 3),
-          memorySizeMb: Number(fn.properties.MemorySize ?? 128),
-          environment,
-        });
-      }
-    }
-
-    // The construct's API (the one with an authorizer) is the one the endpoints line speaks of.
-    const main = gateways.find(({ api }) => api.routes.some((route) => route.authorizer)) ?? gateways[0];
-    // Its pool and client are the ones its authorizer accepts (the construct's environment names them).
-    const mainAuthorizer = main.api.routes.find((route) => route.authorizer)?.authorizer;
-    const authorizerEnvironment = mainAuthorizer
-      ? runner.environmentOf(localValues.get(main.api.stack.stackName)!.get(mainAuthorizer.functionLogicalId)!.ref) ?? {}
-      : {};
-    const mainPool = pools.find((pool) => pool.userPoolId === authorizerEnvironment[HandlerEnvironment.USER_POOL_ID]) ?? pools[0];
-    const acceptedClients = (authorizerEnvironment[HandlerEnvironment.CLIENT_IDS] ?? '').split(',');
-    const userPoolClientId = mainPool?.clientIds.find((clientId) => acceptedClients.includes(clientId)) ?? mainPool?.clientIds[0];
-    let demoUser: DemoUser | undefined;
-    if (options.demoUser !== false && mainPool) {
-      demoUser = options.demoUser ?? DEFAULT_DEMO_USER;
-      identity.createUser({ userPoolId: mainPool.userPoolId, ...demoUser });
-    }
+    const userPools = localUserPools(context);
+    const { api, ...authorizer } = findAuthorizerSettings({ apis, stacks, userPools, names, resolver, log: context.log });
+    const identity = new LocalIdentityProvider({ region, userPools });
+    const dynamoDb = await startTables(context);
+    const web = await startWebServer({ port: options.port, webRoot: options.webRoot, identity });
+    context.cleanups.push(web.close);
+    const runner = startFunctionRunner(context, dynamoDb, web.cognitoEndpoint);
+    const served = await startGateways(context, apis, runner);
+    registerFunctions(context, served, runner);
+    const main = served.find((candidate) => candidate.api === api) ?? served[0];
+    const demoUser = createDemoUser(options.demoUser, identity, authorizer.userPoolId);
     const endpoints: LocalEndpoints = {
       websocketUrl: main.gateway.url,
       callbackUrl: main.gateway.callbackUrl,
       region,
-      userPoolId: mainPool?.userPoolId,
-      userPoolClientId,
-      cognitoEndpoint,
-      webUrl,
+      userPoolId: authorizer.userPoolId,
+      userPoolClientId: authorizer.userPoolClientId,
+      cognitoEndpoint: web.cognitoEndpoint,
+      webUrl: web.url,
     };
-    config = endpoints;
-    return {
-      ...endpoints,
-      endpoints,
-      apis: gateways.map(({ api, apiId, gateway }) => ({
-        stackName: api.stack.stackName,
-        logicalId: api.logicalId,
-        name: api.name,
-        apiId,
-        stage: gateway.stage,
-        websocketUrl: gateway.url,
-        callbackUrl: gateway.callbackUrl,
-        routeKeys: api.routes.map((route) => route.routeKey),
-      })),
-      dynamoDbEndpoint: dynamoDb.endpoint,
-      tableNames,
-      demoUser,
-      stop,
-    };
+    web.serveConfig(endpoints);
+    const tableNames = Object.fromEntries(findResources(stacks, 'AWS::DynamoDB::Table')
+      .map((table) => [table.logicalId, names.nameOf(table.stack, table.logicalId)]));
+    const dynamoDbEndpoint = dynamoDb.endpoint;
+    return { ...endpoints, endpoints, apis: served.map(describeServedApi), dynamoDbEndpoint, tableNames, demoUser, authorizer, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const LOWER_ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyz0123456789';
-
-/** Ids stay the same from one start to the next, so a web client's saved settings keep working. */
-function stableId(stack: StackArtifact, logicalId: string, length: number, alphabet: string): string {
-  const digest = createHash('sha256').update(`${stack.stackName}/${logicalId}`).digest();
-  return [...digest.subarray(0, length)].map((byte) => alphabet[byte % alphabet.length]).join('');
+/** Every user pool of the app with its app clients, as the identity endpoint serves them. */
+function localUserPools({ stacks, names, resolver }: RuntimeContext): LocalUserPoolOptions[] {
+  const clients = findResources(stacks, 'AWS::Cognito::UserPoolClient');
+  return findResources(stacks, 'AWS::Cognito::UserPool').map((pool) => {
+    const autoVerify = pool.properties.AutoVerifiedAttributes;
+    return {
+      userPoolId: names.nameOf(pool.stack, pool.logicalId),
+      clientIds: clients
+        .filter((client) => client.stack === pool.stack && referencedLogicalId(client.properties.UserPoolId) === pool.logicalId)
+        .map((client) => names.nameOf(client.stack, client.logicalId)),
+      autoVerifyEmail: Array.isArray(autoVerify) && autoVerify.includes('email'),
+      passwordPolicy: resolver.resolve(pool.stack, valueAt(pool.properties, 'Policies', 'PasswordPolicy')) as CloudFormationPasswordPolicy | undefined,
+    };
+  });
 }
 
-/** The local name and ARN of a resource the runtime does not serve (or serves under this name: tables, functions). */
-function placeholderValue(stack: StackArtifact, logicalId: string, type: string, properties: Record<string, any>,
-  region: string): LocalResourceValue {
-  const service = type.split('::')[1]?.toLowerCase() ?? 'local';
-  const explicitName = [properties.StageName, properties.TableName, properties.FunctionName, properties.RoleName, properties.QueueName,
-    properties.TopicName, properties.BucketName].find((name) => typeof name === 'string');
-  const name = explicitName ?? `${stack.stackName}-${logicalId}-${stableId(stack, logicalId, 12, ALPHANUMERIC.slice(0, 26))}`;
-  const arnResource = {
-    'AWS::DynamoDB::Table': `table/${name}`,
-    'AWS::Lambda::Function': `function:${name}`,
-    'AWS::IAM::Role': `role/${name}`,
-  }[type] ?? name;
-  const arnService = { 'AWS::DynamoDB::Table': 'dynamodb', 'AWS::Lambda::Function': 'lambda', 'AWS::IAM::Role': 'iam' }[type] ?? service;
-  const arn = `arn:aws:${arnService}:${arnService === 'iam' ? '' : region}:${ACCOUNT_ID}:${arnResource}`;
-  return {
-    ref: name,
-    attributes: {
-      Arn: arn,
-      StreamArn: `${arn}/stream/1970-01-01T00:00:00.000`,
-      RoleId: name,
-      Name: name,
+/** DynamoDB, with each table created from its own template definition under its local name. */
+async function startTables({ stacks, names, resolver, region, cleanups }: RuntimeContext): Promise<LocalDynamoDb> {
+  const tables = findResources(stacks, 'AWS::DynamoDB::Table').map((table) => ({
+    ...resolver.resolve(table.stack, table.properties) as CloudFormationTableProperties,
+    TableName: names.nameOf(table.stack, table.logicalId),
+  }));
+  const dynamoDb = await startLocalDynamoDb({ tables, region });
+  cleanups.push(() => dynamoDb.close());
+  return dynamoDb;
+}
+
+/** The handlers' worker processes, each given the local DynamoDB and (for the JWKS preload) the identity endpoint. */
+function startFunctionRunner({ options, region, cleanups }: RuntimeContext, dynamoDb: LocalDynamoDb, cognitoEndpoint: string): FunctionRunner {
+  const runner = new FunctionRunner({
+    region,
+    accountId: LOCAL_ACCOUNT_ID,
+    maxWorkersPerFunction: options.maxWorkersPerFunction,
+    preloads: [companionScript('jwks-interceptor').path],
+    sharedEnvironment: {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
+      [LOCAL_COGNITO_ENDPOINT_ENV]: cognitoEndpoint,
     },
+    onLog: options.onHandlerLog,
+  });
+  cleanups.push(() => runner.close());
+  return runner;
+}
+
+/** A gateway per API, on the ports after the web server's when one is given. */
+async function startGateways(context: RuntimeContext, apis: WebSocketApiDefinition[], runner: FunctionRunner): Promise<ServedApi[]> {
+  const { options, names, region, cleanups } = context;
+  const served: ServedApi[] = [];
+  for (const [index, api] of apis.entries()) {
+    const functionName = (logicalId: string) => names.nameOf(api.stack, logicalId);
+    const apiId = functionName(api.logicalId);
+    const connectAuthorizer = api.routes.find((route) => route.routeKey === '$connect')?.authorizer;
+    const gateway = new WebSocketGateway({
+      apiId,
+      stage: api.stageNames[0],
+      region,
+      accountId: LOCAL_ACCOUNT_ID,
+      routeSelectionExpression: api.routeSelectionExpression,
+      routes: api.routes.map(({ routeKey, functionLogicalId, twoWay }) => ({
+        routeKey,
+        functionName: functionLogicalId ? functionName(functionLogicalId) : undefined,
+        twoWay,
+      })),
+      authorizer: connectAuthorizer
+        ? { functionName: functionName(connectAuthorizer.functionLogicalId), identitySource: connectAuthorizer.identitySource }
+        : undefined,
+      invoke: (name, event) => runner.invoke(name, event),
+      port: options.port ? options.port + 1 + index : 0,
+      idleTimeoutSeconds: options.idleTimeoutSeconds,
+      maxConnectionAgeSeconds: options.maxConnectionAgeSeconds,
+      log: (entry) => context.log({ ...entry, api: api.name }),
+    });
+    await gateway.start();
+    cleanups.push(() => gateway.stop());
+    served.push({ api, apiId, gateway });
+  }
+  return served;
+}
+
+/** Registers every function of the APIs' routes and authorizers, its API URLs pointed at the gateways. */
+function registerFunctions(context: RuntimeContext, served: ServedApi[], runner: FunctionRunner): void {
+  const inlineCodeDirectory = mkdtempSync(path.join(tmpdir(), 'cdk-cognito-ws-local-'));
+  context.cleanups.push(() => rmSync(inlineCodeDirectory, { recursive: true, force: true }));
+  const localizeUrls = apiUrlLocalizer(served.map(({ apiId, gateway }) => ({ apiId, port: gateway.port })), context.region);
+  const functions = routeFunctions(served.map(({ api }) => api), { ...context, inlineCodeDirectory, localizeUrls });
+  for (const fn of functions) runner.register(fn);
+}
+
+/** The demo user, created in the pool clients sign in to, unless the options say none. */
+function createDemoUser(option: DemoUser | false | undefined, identity: LocalIdentityProvider, userPoolId: string | undefined): DemoUser | undefined {
+  if (option === false || !userPoolId) return undefined;
+  const demoUser = option ?? DEFAULT_DEMO_USER;
+  identity.createUser({ userPoolId, ...demoUser });
+  return demoUser;
+}
+
+function describeServedApi({ api, apiId, gateway }: ServedApi): LocalWebSocketApi {
+  return {
+    stackName: api.stack.stackName,
+    logicalId: api.logicalId,
+    name: api.name,
+    apiId,
+    stage: gateway.stage,
+    websocketUrl: gateway.url,
+    callbackUrl: gateway.callbackUrl,
+    routeKeys: api.routes.map((route) => route.routeKey),
   };
-}
-
-function findWebRoot(): string | undefined {
-  // Bundled: assets/local/web (copied at build time); from source: examples/web.
-  const candidates = [path.join(__dirname, 'web'), path.join(__dirname, '..', 'examples', 'web')];
-  return candidates.find((candidate) => existsSync(path.join(candidate, 'index.html')));
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-};
-
-async function serveWeb(request: IncomingMessage, response: ServerResponse, identity: LocalIdentityProvider,
-  webRoot: string | undefined, config: () => LocalEndpoints | undefined): Promise<void> {
-  const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-  if (request.method === 'POST' || request.method === 'OPTIONS' || pathname.includes('/.well-known/')) {
-    await identity.handleRequest(request, response);
-    return;
-  }
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    response.writeHead(405).end();
-    return;
-  }
-  if (pathname === '/config.json') {
-    const json = JSON.stringify(config() ?? {});
-    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(json);
-    return;
-  }
-  const file = webRoot ? path.join(webRoot, pathname === '/' ? 'index.html' : pathname) : undefined;
-  // Only files inside the web root, never a path that climbs out of it.
-  if (!file || !file.startsWith(webRoot + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
-    response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
-    return;
-  }
-  const body = readFileSync(file);
-  response.writeHead(200, {
-    'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
-    'content-length': body.length,
-    'cache-control': 'no-store',
-  }).end(request.method === 'HEAD' ? undefined : body);
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

@@ -22,19 +22,20 @@ export class UnresolvableReferenceError extends Error {}
  * `Fn::ImportValue` (against the other stacks' exports), and the pseudo parameters.
  */
 export class TemplateResolver {
-  private exports?: Map<string, unknown>;
+  private exports?: Map<unknown, { readonly stack: StackArtifact; readonly value: unknown }>;
 
   constructor(private readonly stacks: StackArtifact[], private readonly options: TemplateResolverOptions) {}
 
-  resolve(stack: StackArtifact, value: unknown): any {
+  resolve(stack: StackArtifact, value: unknown): unknown {
     if (Array.isArray(value)) return value.map((item) => this.resolve(stack, item));
     if (value === null || typeof value !== 'object') return value;
-    const keys = Object.keys(value);
-    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::') || keys[0] === 'Condition')) {
-      return this.resolveIntrinsic(stack, keys[0], (value as any)[keys[0]]);
+    const entries = Object.entries(value);
+    const [name, argument] = entries[0] ?? [];
+    if (entries.length === 1 && (name === 'Ref' || name.startsWith('Fn::') || name === 'Condition')) {
+      return this.resolveIntrinsic(stack, name, argument);
     }
     const result: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) {
+    for (const [key, child] of entries) {
       const resolved = this.resolve(stack, child);
       if (resolved !== NO_VALUE) result[key] = resolved;
     }
@@ -47,51 +48,44 @@ export class TemplateResolver {
     return typeof resolved === 'string' ? resolved : JSON.stringify(resolved);
   }
 
-  private resolveIntrinsic(stack: StackArtifact, name: string, argument: any): any {
+  private resolveIntrinsic(stack: StackArtifact, name: string, argument: unknown): unknown {
     switch (name) {
       case 'Ref':
-        return this.ref(stack, argument);
+        return this.ref(stack, String(argument));
       case 'Fn::GetAtt': {
         const [logicalId, attribute] = Array.isArray(argument) ? argument : String(argument).split(/\.(.*)/s);
-        return this.getAtt(stack, logicalId, this.resolve(stack, attribute));
+        return this.getAtt(stack, String(logicalId), String(this.resolve(stack, attribute)));
       }
       case 'Fn::Join': {
-        const [separator, parts] = argument;
-        return (this.resolve(stack, parts) as unknown[]).join(separator);
+        const [separator, parts] = listOf(name, argument);
+        return listOf(name, this.resolve(stack, parts)).join(String(separator));
       }
       case 'Fn::Select': {
-        const [index, list] = this.resolve(stack, argument);
-        return list[Number(index)];
+        const [index, list] = listOf(name, this.resolve(stack, argument));
+        return listOf(name, list)[Number(index)];
       }
       case 'Fn::Split': {
-        const [separator, source] = this.resolve(stack, argument);
-        return String(source).split(separator);
+        const [separator, source] = listOf(name, this.resolve(stack, argument));
+        return String(source).split(String(separator));
       }
-      case 'Fn::Sub': {
-        const [template, variables] = Array.isArray(argument) ? argument : [argument, {}];
-        const resolvedVariables = this.resolve(stack, variables) as Record<string, unknown>;
-        return String(template).replace(/\$\{([^}!][^}]*)\}/g, (_, expression: string) => {
-          if (expression in resolvedVariables) return String(resolvedVariables[expression]);
-          const [logicalId, attribute] = expression.split(/\.(.*)/s);
-          return String(attribute ? this.getAtt(stack, logicalId, attribute) : this.ref(stack, logicalId));
-        }).replace(/\$\{!/g, '${');
-      }
+      case 'Fn::Sub':
+        return this.substitute(stack, argument);
       case 'Fn::If': {
-        const [condition, whenTrue, whenFalse] = argument;
-        return this.resolve(stack, this.condition(stack, condition) ? whenTrue : whenFalse);
+        const [condition, whenTrue, whenFalse] = listOf(name, argument);
+        return this.resolve(stack, this.condition(stack, String(condition)) ? whenTrue : whenFalse);
       }
       case 'Fn::Equals': {
-        const [left, right] = this.resolve(stack, argument);
+        const [left, right] = listOf(name, this.resolve(stack, argument));
         return JSON.stringify(left) === JSON.stringify(right);
       }
       case 'Fn::Not':
-        return !this.resolve(stack, argument[0]);
+        return !this.resolve(stack, listOf(name, argument)[0]);
       case 'Fn::And':
-        return (this.resolve(stack, argument) as unknown[]).every(Boolean);
+        return listOf(name, this.resolve(stack, argument)).every(Boolean);
       case 'Fn::Or':
-        return (this.resolve(stack, argument) as unknown[]).some(Boolean);
+        return listOf(name, this.resolve(stack, argument)).some(Boolean);
       case 'Condition':
-        return this.condition(stack, argument);
+        return this.condition(stack, String(argument));
       case 'Fn::ImportValue':
         return this.importValue(this.resolve(stack, argument));
       case 'Fn::GetAZs':
@@ -103,13 +97,25 @@ export class TemplateResolver {
     }
   }
 
+  /** `Fn::Sub`: `${Name}` of its own variables, else a `Ref` or (`${Name.Attribute}`) a `Fn::GetAtt`; `${!x}` is the literal `${x}`. */
+  private substitute(stack: StackArtifact, argument: unknown): string {
+    const [template, variables] = Array.isArray(argument) ? argument : [argument, {}];
+    const resolved = this.resolve(stack, variables);
+    const own = typeof resolved === 'object' && resolved !== null ? resolved as Record<string, unknown> : {};
+    return String(template).replace(/\$\{([^}!][^}]*)\}/g, (_, expression: string) => {
+      if (Object.hasOwn(own, expression)) return String(own[expression]);
+      const [logicalId, attribute] = expression.split(/\.(.*)/s);
+      return String(attribute ? this.getAtt(stack, logicalId, attribute) : this.ref(stack, logicalId));
+    }).replace(/\$\{!/g, '${');
+  }
+
   private condition(stack: StackArtifact, name: string): boolean {
     const definition = stack.template.Conditions?.[name];
     if (definition === undefined) throw new UnresolvableReferenceError(`condition ${name} is not in ${stack.stackName}`);
     return Boolean(this.resolve(stack, definition));
   }
 
-  private ref(stack: StackArtifact, logicalId: string): any {
+  private ref(stack: StackArtifact, logicalId: string): unknown {
     switch (logicalId) {
       case 'AWS::Region': return this.options.region;
       case 'AWS::AccountId': return this.options.accountId;
@@ -140,7 +146,7 @@ export class TemplateResolver {
       `${stack.stackName}/${logicalId}.${attribute} (${this.typeOf(stack, logicalId)}) has no local counterpart`);
   }
 
-  private importValue(exportName: string): unknown {
+  private importValue(exportName: unknown): unknown {
     if (!this.exports) {
       this.exports = new Map();
       for (const stack of this.stacks) {
@@ -149,14 +155,20 @@ export class TemplateResolver {
         }
       }
     }
-    const found = this.exports.get(exportName) as { stack: StackArtifact; value: unknown } | undefined;
-    if (!found) throw new UnresolvableReferenceError(`no stack exports ${exportName}`);
+    const found = this.exports.get(exportName);
+    if (!found) throw new UnresolvableReferenceError(`no stack exports ${String(exportName)}`);
     return this.resolve(found.stack, found.value);
   }
 
   private typeOf(stack: StackArtifact, logicalId: string): string {
     return stack.template.Resources?.[logicalId]?.Type ?? 'unknown resource';
   }
+}
+
+/** An intrinsic's argument that must be a list, e.g. `Fn::Join`'s `[separator, parts]`. */
+function listOf(name: string, value: unknown): unknown[] {
+  if (!Array.isArray(value)) throw new UnresolvableReferenceError(`${name} needs a list, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 /** `Ref: AWS::NoValue` removes the property that holds it. */

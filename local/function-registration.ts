@@ -1,0 +1,105 @@
+/**
+ * Turns each Lambda function behind a route or authorizer of the served APIs into a LocalFunction, as its template
+ * defines it: its code (an asset directory of the cloud assembly, or inline code written to a directory, as Lambda
+ * writes it to index.js), handler, timeout and memory, its layers' modules, and its environment with every
+ * reference resolved to a local resource and every API URL pointed at this machine.
+ */
+import { mkdirSync, writeFileSync } from 'fs';
+import * as path from 'path';
+import { findFunction, FunctionDefinition, functionCode, layerDirectories, WebSocketApiDefinition } from './cloud-assembly';
+import type { LocalFunction } from './function-runner';
+import { executeApiHost, LocalResourceNames } from './local-resource-names';
+import { TemplateResolver, UnresolvableReferenceError } from './template-resolver';
+
+export interface FunctionRegistrationContext {
+  readonly names: LocalResourceNames;
+  readonly resolver: TemplateResolver;
+  /** Where inline code is written, a directory per function. */
+  readonly inlineCodeDirectory: string;
+  /** Rewrites the API URLs in an environment value to this machine's (see `apiUrlLocalizer`). */
+  readonly localizeUrls: (value: string) => string;
+  /** Receives a warning for each function that cannot run and each variable left empty. */
+  readonly log: (entry: Record<string, unknown>) => void;
+}
+
+/** Every function the APIs' routes and `$connect` authorizers invoke, once each; non-Node.js functions are skipped with a warning. */
+export function routeFunctions(apis: WebSocketApiDefinition[], context: FunctionRegistrationContext): LocalFunction[] {
+  const seen = new Set<string>();
+  const functions: LocalFunction[] = [];
+  for (const api of apis) {
+    for (const route of api.routes) {
+      for (const logicalId of [route.functionLogicalId, route.authorizer?.functionLogicalId]) {
+        if (!logicalId || seen.has(`${api.stack.stackName}/${logicalId}`)) continue;
+        seen.add(`${api.stack.stackName}/${logicalId}`);
+        const local = localFunction(findFunction(api.stack, logicalId), context);
+        if (local) functions.push(local);
+      }
+    }
+  }
+  return functions;
+}
+
+/** The function as the runner runs it, or undefined (with a warning) for a runtime other than Node.js. */
+export function localFunction(fn: FunctionDefinition, context: FunctionRegistrationContext): LocalFunction | undefined {
+  const runtime = String(fn.properties.Runtime ?? '');
+  if (!runtime.startsWith('nodejs')) {
+    context.log({ level: 'warn', message: `${fn.logicalId} uses ${runtime || 'an unknown runtime'}; only Node.js functions run locally` });
+    return undefined;
+  }
+  const name = context.names.nameOf(fn.stack, fn.logicalId);
+  return {
+    name,
+    codeDirectory: codeDirectory(fn, path.join(context.inlineCodeDirectory, name)),
+    handler: String(fn.properties.Handler ?? 'index.handler'),
+    timeoutSeconds: Number(fn.properties.Timeout ?? 3),
+    memorySizeMb: Number(fn.properties.MemorySize ?? 128),
+    environment: functionEnvironment(fn, context),
+  };
+}
+
+/** Rewrites `wss://` and `https://` URLs of the served APIs (as the template resolves them) to the local gateways. */
+export function apiUrlLocalizer(gateways: ReadonlyArray<{ readonly apiId: string; readonly port: number }>,
+  region: string): (value: string) => string {
+  const rewrites = gateways.map(({ apiId, port }) => {
+    const host = executeApiHost(apiId, region).replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+    return { secure: new RegExp(`wss://${host}`, 'g'), plain: new RegExp(`https://${host}`, 'g'), port };
+  });
+  return (value) => rewrites.reduce((text, { secure, plain, port }) => text
+    .replace(secure, `ws://127.0.0.1:${port}`)
+    .replace(plain, `http://127.0.0.1:${port}`), value);
+}
+
+function codeDirectory(fn: FunctionDefinition, inlineDirectory: string): string {
+  const code = functionCode(fn);
+  if (code.kind === 'directory') return code.directory;
+  mkdirSync(inlineDirectory, { recursive: true });
+  writeFileSync(path.join(inlineDirectory, 'index.js'), code.source);
+  return inlineDirectory;
+}
+
+/** The template's variables, resolved; one that cannot be resolved locally is left empty, with a warning. */
+function functionEnvironment(fn: FunctionDefinition, context: FunctionRegistrationContext): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [key, value] of Object.entries(variablesOf(fn))) {
+    try {
+      environment[key] = context.localizeUrls(context.resolver.resolveString(fn.stack, value));
+    } catch (error) {
+      if (!(error instanceof UnresolvableReferenceError)) throw error;
+      context.log({ level: 'warn', message: `${fn.logicalId}: environment variable ${key} left empty: ${error.message}` });
+      environment[key] = '';
+    }
+  }
+  // Where Lambda's Node.js runtime looks for a layer's modules (NODE_PATH under /opt), here in the layer assets.
+  const layerModules = layerDirectories(fn).flatMap((layer) => [
+    path.join(layer, 'nodejs', 'node22', 'node_modules'),
+    path.join(layer, 'nodejs', 'node_modules'),
+  ]);
+  if (layerModules.length > 0 && environment.NODE_PATH === undefined) environment.NODE_PATH = layerModules.join(path.delimiter);
+  return environment;
+}
+
+function variablesOf(fn: FunctionDefinition): Record<string, unknown> {
+  const environment = fn.properties.Environment;
+  const variables = typeof environment === 'object' && environment !== null ? (environment as Record<string, unknown>).Variables : undefined;
+  return typeof variables === 'object' && variables !== null ? variables as Record<string, unknown> : {};
+}
