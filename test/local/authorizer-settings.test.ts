@@ -1,6 +1,9 @@
 import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { IConstruct } from 'constructs';
 import { signIn } from './cognito-test-user';
 import { DescribedApiApp, DescribedApiAppOptions, synthesizeDescribedApiApp } from './fixtures/described-api-app';
 import { connect } from './websocket-test-client';
@@ -9,6 +12,7 @@ import { findWebSocketApis, readCloudAssembly } from '../../local/cloud-assembly
 import { LocalResourceNames } from '../../local/local-resource-names';
 import { startLocalRuntime } from '../../local/local-runtime';
 import { TemplateResolver } from '../../local/template-resolver';
+import { CognitoAuthorizedWebSocketApi, TokenSource, TokenUse } from '../../src';
 import { API_DESCRIPTION_METADATA_TYPE } from '../../src/wire-contract';
 
 const REGION = 'eu-west-1';
@@ -141,6 +145,52 @@ describe('the API description the construct writes for the local runtime', () =>
     const { name, settings } = settingsOf(assembly, (entry) => warnings.push(entry));
     expect(settings(app)).toMatchObject({ describedBy: 'construct', userPoolId: name(app.otherPool) });
     expect(warnings).toEqual([expect.objectContaining({ level: 'warn', message: expect.stringMatching(/user pool .* is not defined in the app/) })]);
+  });
+});
+
+describe('the description CognitoAuthorizedWebSocketApi writes', () => {
+  test('is what the runtime reads: the construct\'s API, pool, client and settings, not a fallback', () => {
+    // GIVEN an app built with the construct: a required group, access tokens in another parameter, and a user pool of the
+    // app's own created before the construct's, so that a fallback would pick the wrong one
+    const assembly = mkdtempSync(path.join(tmpdir(), 'construct-description-'));
+    directories.push(assembly);
+    const app = new App({ outdir: assembly });
+    const stack = new Stack(app, 'ConstructDescriptionStack');
+    new cognito.UserPool(stack, 'EarlierPool').addClient('EarlierClient');
+    const chat = new CognitoAuthorizedWebSocketApi(stack, 'Chat', {
+      tokenUse: TokenUse.ACCESS,
+      tokenSource: TokenSource.queryString('accessToken'),
+      requiredGroups: ['chatters'],
+    });
+    app.synth();
+    // WHEN the runtime decides what to serve
+    const stacks = readCloudAssembly(assembly);
+    const names = new LocalResourceNames(stacks, REGION);
+    const name = (construct: IConstruct) => names.nameOf(stacks[0], stack.getLogicalId(construct.node.defaultChild as CfnElement));
+    const pools = [stack.node.findChild('EarlierPool'), chat.userPool].map((pool) => ({
+      userPoolId: name(pool),
+      clientIds: pool === chat.userPool ? [name(chat.userPoolClient!)] : [name(pool.node.findChild('EarlierClient'))],
+    }));
+    const settings = findAuthorizerSettings({
+      apis: findWebSocketApis(stacks),
+      stacks,
+      userPools: pools,
+      names,
+      resolver: new TemplateResolver(stacks, { region: REGION, accountId: '000000000000', resources: names.values }),
+      log: () => undefined,
+    });
+    // THEN it follows the construct's description
+    expect(settings).toMatchObject({
+      describedBy: 'construct',
+      userPoolId: name(chat.userPool),
+      userPoolClientId: name(chat.userPoolClient!),
+      acceptedClientIds: [name(chat.userPoolClient!)],
+      authorizerFunctionName: name(chat.authorizerFunction),
+      tokenUse: 'access',
+      tokenSource: { kind: 'querystring', name: 'accessToken' },
+      requiredGroups: ['chatters'],
+    });
+    expect(settings.api.logicalId).toBe(stack.getLogicalId(chat.webSocketApi.node.defaultChild as CfnElement));
   });
 });
 
