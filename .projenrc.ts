@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 import { HandlerAssets } from './src/wire-contract';
 
 const project = new awscdk.AwsCdkConstructLibrary({
@@ -44,6 +44,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'dynalite',
     'esbuild',
     'playwright-core',
+    // Mutation testing (`npm run mutation`); 9.x is the newest line that runs on Node 20, the floor above.
+    '@stryker-mutator/core@9.6.1',
+    '@stryker-mutator/jest-runner@9.6.1',
     'ws',
     // examples/ run under ts-node and import the package by its name: this maps the name to src/.
     'tsconfig-paths@^4',
@@ -163,6 +166,54 @@ const start = project.addTask('start', { description: 'Bundle, synthesize exampl
 start.spawn(bundle);
 start.spawn(synthExample);
 start.exec('node assets/local/cli.js local --app examples/basic/cdk.out', { receiveArgs: true });
+
+// Mutation testing: how many deliberate breaks of the authorization code the tests catch. Slow (minutes), so it is
+// its own task, outside `test` and `build`. It mutates the handlers' runtime code (not the index.ts wiring, which
+// only builds real clients) and the gateway's authorization path: identity-source check, authorizer invocation,
+// policy evaluation. Only the tests that exercise that code run against each mutant.
+const STRYKER_TESTS = [
+  'test/lambda/authorizer-config.test.ts',
+  'test/lambda/authorizer-jwks-faults.test.ts',
+  'test/lambda/authorizer-token-matrix.test.ts',
+  'test/lambda/connect-disconnect.test.ts',
+  'test/lambda/echo.test.ts',
+  'test/local/websocket-gateway.test.ts',
+];
+new JsonFile(project, 'stryker.config.json', {
+  obj: {
+    $schema: './node_modules/@stryker-mutator/core/schema/stryker-schema.json',
+    packageManager: 'npm',
+    testRunner: 'jest',
+    coverageAnalysis: 'perTest',
+    mutate: [
+      'lambda/**/*.ts',
+      '!lambda/**/index.ts',
+      // The gateway's $connect authorization: the authorizer call in handleUpgrade, authorize(), and the
+      // header lookup, identity-source and policy functions it uses.
+      'local/websocket-gateway.ts:241-253',
+      'local/websocket-gateway.ts:299-320',
+      'local/websocket-gateway.ts:511-540',
+    ],
+    jest: {
+      projectType: 'custom',
+      enableFindRelatedTests: false,
+      config: {
+        testMatch: STRYKER_TESTS.map((file) => `<rootDir>/${file}`),
+        collectCoverage: false,
+        reporters: ['default'],
+      },
+    },
+    reporters: ['clear-text', 'progress', 'html', 'json'],
+    htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+    jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+    tempDirName: '.stryker-tmp',
+    concurrency: 2,
+    timeoutMS: 10_000,
+  },
+});
+project.addTask('mutation', { description: 'Mutation testing of the authorizer, the handlers and the gateway\'s authorization (Stryker)', exec: 'stryker run' });
+project.gitignore.exclude('/reports/mutation/', '/.stryker-tmp/');
+project.npmignore?.exclude('/stryker.config.json', '/reports/');
 
 project.gitignore.exclude('/assets/');
 project.npmignore?.include('/assets/');
