@@ -5,14 +5,36 @@ import { ApiGatewayManagementApiClient, GetConnectionCommand, GoneException, Pos
 import { closed, connect, nextMessage } from './websocket-test-client';
 import { FunctionRunner, LocalFunction } from '../../local/function-runner';
 import { WebSocketGateway, WebSocketGatewayOptions } from '../../local/websocket-gateway';
+import { waitFor } from '../eventually';
 
 const codeDirectory = path.join(__dirname, 'fixtures', 'handlers');
+
+/** An invocation the gateway made: which function, with which event (the part of it the tests read). */
+interface Invocation {
+  readonly functionName: string;
+  readonly event: {
+    readonly requestContext: { readonly routeKey: string; readonly eventType: string; readonly connectionId: string; readonly disconnectStatusCode?: number };
+  };
+}
 
 describe('WebSocketGateway', () => {
   let runner: FunctionRunner;
   let gateway: WebSocketGateway;
   const logs: string[] = [];
   const gatewayLog: Array<Record<string, unknown>> = [];
+  const invocations: Invocation[] = [];
+
+  /** The invocations of one function, in order. */
+  const invocationsOf = (functionName: string) => invocations.filter((invocation) => invocation.functionName === functionName);
+  /** Whether the gateway has invoked `$disconnect` for this connection, with this close code. */
+  const disconnectRan = (connectionId: string, code: number) => invocationsOf('disconnect').some(({ event: { requestContext } }) =>
+    requestContext.routeKey === '$disconnect' && requestContext.connectionId === connectionId && requestContext.disconnectStatusCode === code);
+
+  beforeEach(() => {
+    logs.length = 0;
+    gatewayLog.length = 0;
+    invocations.length = 0;
+  });
 
   async function startGateway(overrides: Partial<WebSocketGatewayOptions> = {}) {
     runner = new FunctionRunner({ region: 'eu-west-1', accountId: '000000000000', onLog: (name, line) => logs.push(`${name}: ${line}`) });
@@ -40,7 +62,10 @@ describe('WebSocketGateway', () => {
         { routeKey: 'whoami', functionName: 'whoami', twoWay: true },
       ],
       authorizer: { functionName: 'authorizer', identitySource: ['route.request.querystring.token'] },
-      invoke: (name, event) => runner.invoke(name, event),
+      invoke: (functionName, event) => {
+        invocations.push({ functionName, event: event as Invocation['event'] });
+        return runner.invoke(functionName, event);
+      },
       log: (entry) => gatewayLog.push(entry),
       ...overrides,
     });
@@ -87,7 +112,7 @@ describe('WebSocketGateway', () => {
     await startGateway();
     const { status } = await connect(gateway.url);
     expect(status).toBe(401);
-    expect(logs.filter((line) => line.startsWith('authorizer'))).toEqual([]);
+    expect(invocations).toEqual([]);
     expect(gatewayLog).toContainEqual(expect.objectContaining({ event: 'connect', outcome: 'refused', statusCode: 401 }));
   });
 
@@ -95,6 +120,8 @@ describe('WebSocketGateway', () => {
     await startGateway();
     expect((await connect(`${gateway.url}?token=bad`)).status).toBe(403);
     expect((await connect(`${gateway.url}?token=throw-unauthorized`)).status).toBe(401);
+    // the authorizer ran for each, and nothing behind it did
+    expect(invocations.map(({ functionName }) => functionName)).toEqual(['authorizer', 'authorizer']);
   });
 
   test('refuses with the $connect integration\'s status when it is not 2xx', async () => {
@@ -123,7 +150,7 @@ describe('WebSocketGateway', () => {
     // WHEN the client leaves
     socket!.close();
     await closed(socket!);
-    await waitFor(() => logs.some((line) => line.includes(`"disconnected":"${connectionId}"`)));
+    await waitFor(`$disconnect of ${connectionId} with 1005`, () => disconnectRan(connectionId, 1005));
     // THEN the SDK sees GoneException (410)
     const error = await client.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from('late') })).catch((e) => e);
     expect(error).toBeInstanceOf(GoneException);
@@ -218,7 +245,9 @@ describe('WebSocketGateway', () => {
     const code = closed(socket!);
     socket!.send(Buffer.from([0xde, 0xad, 0xbe, 0xef]), { binary: true });
     expect(await code).toBe(1003);
-    expect(logs.filter((line) => line.startsWith('echo'))).toEqual([]);
+    const connectionId = invocationsOf('connect')[0].event.requestContext.connectionId;
+    await waitFor(`$disconnect of ${connectionId} with 1003`, () => disconnectRan(connectionId, 1003));
+    expect(invocations.filter(({ event }) => event.requestContext.eventType === 'MESSAGE')).toEqual([]);
   });
 
   test('a message whose action names $connect or $disconnect goes to $default, not to the lifecycle routes', async () => {
@@ -230,17 +259,20 @@ describe('WebSocketGateway', () => {
       socket!.send(JSON.stringify({ action }));
       expect(JSON.parse(await reply).message).toBe(JSON.stringify({ action }));
     }
-    expect(logs.filter((line) => line.startsWith('disconnect') && line.includes(connectionId))).toEqual([]);
+    expect(invocationsOf('echo')).toHaveLength(2);
+    expect(invocationsOf('disconnect')).toEqual([]);
     socket!.close();
   });
 
   test('stop() while a handshake is still being authorized refuses it and runs its $disconnect instead of keeping it open', async () => {
     await startGateway({ authorizer: { functionName: 'slowAuthorizer', identitySource: ['route.request.querystring.token'] } });
     const attempt = connect(`${gateway.url}?token=good`);
-    await waitFor(() => logs.some((line) => line.startsWith('slowAuthorizer: authorizing')));
+    await waitFor('the slow authorizer to start', () => logs.includes('slowAuthorizer: authorizing'));
     await gateway.stop();
     expect((await attempt).status).toBe(503);
-    await waitFor(() => logs.some((line) => line.startsWith('disconnect') && line.includes('"code":1001')));
+    // stop() resolves only once every $disconnect has run, so the record is complete here
+    const [{ event: { requestContext: { connectionId } } }] = invocationsOf('slowAuthorizer');
+    expect(disconnectRan(connectionId, 1001)).toBe(true);
   });
 
   test('stop() runs $disconnect for each open connection', async () => {
@@ -250,7 +282,7 @@ describe('WebSocketGateway', () => {
     const code = closed(socket!);
     await gateway.stop();
     expect(await code).toBe(1001);
-    await waitFor(() => logs.some((line) => line.startsWith('disconnect') && line.includes(connectionId)));
+    expect(disconnectRan(connectionId, 1001)).toBe(true);
     expect(gatewayLog).not.toContainEqual(expect.objectContaining({ event: 'disconnect', connectionId, outcome: 'failed' }));
   });
 
@@ -270,7 +302,3 @@ describe('WebSocketGateway', () => {
     expect(await closed(socket!)).toBe(1001);
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
-}
