@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { isAlive } from './process-liveness';
 import { FunctionInvocationError, FunctionRunner, LocalFunction } from '../../local/function-runner';
+import { waitFor } from '../eventually';
 
 const codeDirectory = path.join(__dirname, 'fixtures', 'handlers');
 
@@ -50,34 +51,52 @@ describe('FunctionRunner', () => {
     await expect(runner.invoke('callbackStyle', {})).resolves.toEqual({ remaining: true, name: 'callbackStyle' });
   });
 
-  test('kills a process that runs past the timeout, fails that invocation, and keeps serving', async () => {
-    runner.register(fixture('hang', { timeoutSeconds: 1 }));
-    runner.register(fixture('count'));
-    const error = await runner.invoke('hang', {}).catch((e) => e);
+  test('kills a process that runs past the timeout, fails that invocation, and serves the next one from a fresh process', async () => {
+    // GIVEN a warm process of a function with a short timeout (yet long enough for a cold start on a busy machine)
+    runner.register(fixture('pidOrFault', { timeoutSeconds: 3 }));
+    const { pid: warm } = (await runner.invoke('pidOrFault', {})) as { pid: number };
+    // WHEN an invocation in it hangs past the timeout
+    const error = await runner.invoke('pidOrFault', { fault: 'hang' }).catch((e) => e);
+    // THEN that invocation fails as Lambda reports a timeout, and its process is killed
     expect(error).toBeInstanceOf(FunctionInvocationError);
     expect(error.errorType).toBe('Sandbox.Timedout');
-    // the runner itself still serves
-    await expect(runner.invoke('count', {})).resolves.toMatchObject({ invocations: 1 });
+    await waitFor(`the timed-out process ${warm} to exit`, () => !isAlive(warm));
+    // AND the next invocation runs in another process
+    const { pid: fresh } = (await runner.invoke('pidOrFault', {})) as { pid: number };
+    expect(fresh).not.toBe(warm);
+    expect(isAlive(fresh)).toBe(true);
   });
 
   test('survives a handler that exits its process, and the next invocation gets a fresh one', async () => {
-    // GIVEN a function whose handler calls process.exit
-    runner.register(fixture('crash'));
-    // WHEN it runs twice
-    const first = await runner.invoke('crash', {}).catch((e) => e);
-    const second = await runner.invoke('crash', {}).catch((e) => e);
-    // THEN each invocation fails on its own, and nothing else is affected
-    expect(first.errorType).toBe('Runtime.ExitError');
-    expect(second.errorType).toBe('Runtime.ExitError');
+    // GIVEN a warm process of a function
+    runner.register(fixture('pidOrFault'));
+    const { pid: warm } = (await runner.invoke('pidOrFault', {})) as { pid: number };
+    // WHEN its handler calls process.exit
+    const error = await runner.invoke('pidOrFault', { fault: 'exit' }).catch((e) => e);
+    // THEN that invocation fails on its own, the process is gone, and the next invocation runs in another one
+    expect(error).toBeInstanceOf(FunctionInvocationError);
+    expect(error.errorType).toBe('Runtime.ExitError');
+    await waitFor(`the exited process ${warm} to be gone`, () => !isAlive(warm));
+    const { pid: fresh } = (await runner.invoke('pidOrFault', {})) as { pid: number };
+    expect(fresh).not.toBe(warm);
+    expect(isAlive(fresh)).toBe(true);
   });
 
-  test('runs concurrent invocations in separate processes, at most maxWorkersPerFunction', async () => {
+  test('runs concurrent invocations in separate processes, exactly maxWorkersPerFunction of them, one invocation each at a time', async () => {
+    // GIVEN a runner that keeps at most 2 processes per function
     const limited = new FunctionRunner({ region: 'eu-west-1', accountId: '000000000000', maxWorkersPerFunction: 2, onLog: () => undefined });
     limited.register(fixture('count'));
     try {
-      const results: any[] = await Promise.all([1, 2, 3, 4, 5, 6].map(() => limited.invoke('count', {})));
-      const pids = new Set(results.map((result) => result.pid));
-      expect(pids.size).toBeLessThanOrEqual(2);
+      // WHEN 6 invocations arrive at once
+      const results = (await Promise.all([1, 2, 3, 4, 5, 6].map(() => limited.invoke('count', {})))) as Array<{ pid: number; invocations: number }>;
+      // THEN exactly 2 processes served them, and each process counted its own invocations 1, 2, 3, ... with no gap
+      // or repeat (one at a time, every one answered)
+      const countsByPid = new Map<number, number[]>();
+      for (const { pid, invocations } of results) countsByPid.set(pid, [...(countsByPid.get(pid) ?? []), invocations]);
+      expect(countsByPid.size).toBe(2);
+      for (const counts of countsByPid.values()) {
+        expect(counts.sort((a, b) => a - b)).toEqual(counts.map((_count, i) => i + 1));
+      }
       expect(results).toHaveLength(6);
     } finally {
       await limited.close();
