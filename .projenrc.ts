@@ -57,6 +57,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 60_000,
+      // Tests run the shipped bundles (assets/): built once, before any test file, when older than their sources.
+      globalSetup: '<rootDir>/test/build-bundles.ts',
+      // Stryker's sandboxes hold a copy of the tests.
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/'],
+      modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
       // examples/ import the package by its name, as a user does; in this repository the name is src/.
       moduleNameMapper: { '^cdk-cognito-websocket-api$': '<rootDir>/src/index.ts' },
     },
@@ -180,6 +185,8 @@ const STRYKER_TESTS = [
   'test/local/websocket-gateway.test.ts',
 ];
 new JsonFile(project, 'stryker.config.json', {
+  // Stryker warns about any key it does not know, projen's "//" marker included.
+  marker: false,
   obj: {
     $schema: './node_modules/@stryker-mutator/core/schema/stryker-schema.json',
     packageManager: 'npm',
@@ -201,6 +208,8 @@ new JsonFile(project, 'stryker.config.json', {
         testMatch: STRYKER_TESTS.map((file) => `<rootDir>/${file}`),
         collectCoverage: false,
         reporters: ['default'],
+        // The mutated tests need no bundle, and bundling instrumented sources would only cost time.
+        globalSetup: null,
       },
     },
     reporters: ['clear-text', 'progress', 'html', 'json'],

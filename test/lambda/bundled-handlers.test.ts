@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -50,32 +50,15 @@ https.request = function (uri, options, callback) {
 
 let workDir: string;
 
-function newestMtime(dir: string): number {
-  return Math.max(...readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
-    .map((entry) => statSync(join(entry.parentPath ?? (entry as any).path, entry.name)).mtimeMs));
-}
-
-beforeAll(async () => {
-  // Rebuild the bundles only if one is missing or older than the handler sources.
-  const sourcesChanged = Math.max(newestMtime(join(REPO, 'lambda')), statSync(join(REPO, 'src', 'wire-contract.ts')).mtimeMs);
-  const stale = HANDLERS.some((name) => {
-    try {
-      return statSync(join(REPO, 'assets', name, 'index.js')).mtimeMs < sourcesChanged;
-    } catch {
-      return true;
-    }
-  });
-  if (stale) {
-    await execFileAsync('npx', ['projen', 'bundle'], { cwd: REPO });
-  }
+beforeAll(() => {
+  // assets/ is up to date: jest's globalSetup (test/build-bundles.ts) built it before any test file ran.
   workDir = mkdtempSync(join(tmpdir(), 'bundled-handlers-'));
   for (const name of HANDLERS) {
     mkdirSync(join(workDir, name));
     copyFileSync(join(REPO, 'assets', name, 'index.js'), join(workDir, name, 'index.js'));
   }
   writeFileSync(join(workDir, 'jwks-redirect.js'), JWKS_REDIRECT_PRELOAD);
-}, 120_000);
+});
 
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 

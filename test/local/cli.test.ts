@@ -25,7 +25,6 @@ function childPids(pid: number): number[] {
 describe('cdk-cognito-websocket-api local', () => {
   const assembly = mkdtempSync(path.join(tmpdir(), 'local-cli-test-'));
   beforeAll(() => {
-    if (!existsSync(path.join(builtRuntime, 'cli.js'))) throw new Error(`${builtRuntime} is missing: run \`npx projen bundle\` first`);
     cpSync(builtRuntime, path.dirname(cli), { recursive: true });
     synthesizeWebSocketTestApp(assembly);
   });

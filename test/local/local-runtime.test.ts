@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
@@ -25,9 +25,6 @@ describe('startLocalRuntime on a synthesized app', () => {
   let dynamo: DynamoDBClient;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(__dirname, '..', '..', 'assets', 'authorizer', 'index.js'))) {
-      throw new Error('assets/ is missing: run `npx projen bundle` first');
-    }
     synthesizeWebSocketTestApp(assembly);
     runtime = await startLocalRuntime({ cloudAssembly: assembly, onHandlerLog: (name, line) => handlerLogs.push(`${name} ${line}`) });
     dynamo = new DynamoDBClient({ region: runtime.region, endpoint: runtime.dynamoDbEndpoint, credentials });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GoneException } from '@aws-sdk/client-apigatewaymanagementapi';
@@ -44,9 +44,6 @@ describe('examples/web in headless Chromium against the local runtime', () => {
   let refreshRequests: number;
 
   beforeAll(async () => {
-    if (!existsSync(join(__dirname, '..', '..', 'assets', 'authorizer', 'index.js'))) {
-      throw new Error('assets/ is missing: run `npx projen bundle` first');
-    }
     synthesizeWebSocketTestApp(assembly);
     runtime = await startLocalRuntime({
       cloudAssembly: assembly,
