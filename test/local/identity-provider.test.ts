@@ -11,6 +11,7 @@ import {
   InvalidPasswordException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { ParameterValidationError } from 'aws-jwt-verify/error';
 import { LocalIdentityProvider, LocalIdentityServer, passwordPolicyViolation } from '../../local/identity';
 
 const REGION = 'eu-west-1';
@@ -109,7 +110,12 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
 
     const otherPoolVerifier = CognitoJwtVerifier.create({ userPoolId: OTHER_POOL_ID, clientId: OTHER_POOL_CLIENT_ID, tokenUse: 'id' });
     otherPoolVerifier.cacheJwks(provider.jwks(OTHER_POOL_ID) as any);
-    await expect(otherPoolVerifier.verify(idToken)).rejects.toThrow();
+    // the token names its own pool as issuer, which the other pool's verifier does not accept
+    const refusal = otherPoolVerifier.verify(idToken);
+    await expect(refusal).rejects.toBeInstanceOf(ParameterValidationError);
+    await expect(refusal).rejects.toThrow(`issuer not configured: https://cognito-idp.${REGION}.amazonaws.com/${POOL_ID}`);
+    // AND the other pool publishes keys of its own: the token's key is not among them
+    expect(provider.jwks(OTHER_POOL_ID).keys.map((key) => key.kid)).not.toContain(header.kid);
   });
 
   test('a created user carries cognito:groups in both tokens', async () => {
@@ -128,9 +134,11 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
     }));
     await expect(wrongPassword).rejects.toBeInstanceOf(NotAuthorizedException);
     await expect(wrongPassword).rejects.toThrow('Incorrect username or password.');
-    await expect(cognito.send(new InitiateAuthCommand({
+    const unknownUser = cognito.send(new InitiateAuthCommand({
       ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'nobody', PASSWORD: 'wrong' },
-    }))).rejects.toThrow('Incorrect username or password.');
+    }));
+    await expect(unknownUser).rejects.toBeInstanceOf(NotAuthorizedException);
+    await expect(unknownUser).rejects.toThrow('Incorrect username or password.');
   });
 
   test('an unknown app client gets ResourceNotFoundException', async () => {
