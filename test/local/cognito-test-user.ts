@@ -1,4 +1,6 @@
 import { CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { LocalIdentityProvider } from '../../local/identity';
 
 /** What a client needs of the local runtime to sign in: both `LocalRuntime` and the CLI's endpoints line have it. */
 export interface LocalCognitoEndpoints {
@@ -43,4 +45,25 @@ function cognitoClient(endpoints: LocalCognitoEndpoints): CognitoIdentityProvide
   return new CognitoIdentityProviderClient({
     region: endpoints.region, endpoint: endpoints.cognitoEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
+}
+
+/**
+ * An ID token of another user pool, as real as ours: signed in through that pool's own Cognito-compatible
+ * endpoint, signed with that pool's key, and checked to verify against that pool's JWKS before it is returned.
+ */
+export async function signInToAnotherPool(region: string): Promise<string> {
+  const userPoolId = `${region}_AnotherPool1`;
+  const clientId = 'anotherpoolclient';
+  const provider = new LocalIdentityProvider({ region, userPools: [{ userPoolId, clientIds: [clientId] }] });
+  provider.createUser({ userPoolId, username: 'outsider', password: PASSWORD });
+  const server = await provider.listen();
+  try {
+    const idToken = await signIn({ region, cognitoEndpoint: server.endpoint, userPoolClientId: clientId }, 'outsider', PASSWORD);
+    const verifier = CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: 'id' });
+    verifier.cacheJwks(provider.jwks(userPoolId));
+    await verifier.verify(idToken);
+    return idToken;
+  } finally {
+    await server.close();
+  }
 }

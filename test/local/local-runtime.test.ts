@@ -3,20 +3,15 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { signIn, signUpAndSignIn } from './cognito-test-user';
+import { handlerLogEntries, loggedHandlers } from './handler-log-entries';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
 import { connect, nextMessage } from './websocket-test-client';
 import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
+import { eventually, waitFor } from '../eventually';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('startLocalRuntime on a synthesized app', () => {
   const assembly = mkdtempSync(path.join(tmpdir(), 'local-runtime-test-'));
@@ -61,12 +56,12 @@ describe('startLocalRuntime on a synthesized app', () => {
     // THEN the deployed echo handler answers through the local management API
     expect(JSON.parse(await reply)).toEqual({ message: 'hello' });
     // AND the deployed connect handler wrote the row to the local table
-    const [connectionId] = (await eventually(async () => collectConnectionIds(handlerLogs), (ids) => ids.length > 0));
+    const [connectionId] = await eventually('the connect handler to log the connection', () => collectConnectionIds(handlerLogs), (ids) => ids.length > 0);
     const row = await connectionRow(connectionId);
     expect(row.Item?.userId?.S).toBe(sub);
     // WHEN the client closes, THEN $disconnect deletes the row
     socket!.close();
-    await eventually(() => connectionRow(connectionId), (result) => result.Item === undefined);
+    await eventually(`$disconnect to delete the row of ${connectionId}`, () => connectionRow(connectionId), (result) => result.Item === undefined);
     // AND the management API answers GoneException (410) for the closed connection
     const management = new ApiGatewayManagementApiClient({ region: runtime.region, endpoint: runtime.callbackUrl, credentials });
     const error = await management.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from('late') })).catch((e) => e);
@@ -95,8 +90,22 @@ describe('startLocalRuntime on a synthesized app', () => {
     expect(answer.layer).toBe('hello from a layer');
   });
 
-  test('the demo user signs in with the printed credentials', async () => {
-    expect(await signIn(runtime, runtime.demoUser!.username, runtime.demoUser!.password)).toBeDefined();
+  test('the demo user signs in with the printed credentials and gets an ID token of the pool, signed with a key its JWKS serves', async () => {
+    // WHEN the demo user signs in
+    const idToken = await signIn(runtime, runtime.demoUser!.username, runtime.demoUser!.password);
+    // THEN the token names the pool as Cognito would, is an ID token for the app client, and is the demo user's
+    const claims = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString('utf8'));
+    expect(claims).toMatchObject({
+      'iss': `https://cognito-idp.${runtime.region}.amazonaws.com/${runtime.userPoolId}`,
+      'aud': runtime.userPoolClientId,
+      'token_use': 'id',
+      'cognito:username': runtime.demoUser!.username,
+    });
+    // AND its signature verifies against the JWKS the local Cognito endpoint serves for the pool (claims checked again)
+    const jwks = await (await fetch(`${runtime.cognitoEndpoint}/${runtime.userPoolId}/.well-known/jwks.json`)).json();
+    const verifier = CognitoJwtVerifier.create({ userPoolId: runtime.userPoolId!, clientId: runtime.userPoolClientId!, tokenUse: 'id' });
+    verifier.cacheJwks(jwks);
+    await expect(verifier.verify(idToken)).resolves.toMatchObject({ sub: claims.sub, token_use: 'id' });
   });
 
   test('serves the endpoints as /config.json for the web client', async () => {
@@ -118,21 +127,29 @@ describe('startLocalRuntime on a synthesized app', () => {
     expect((await fetch(new URL('config.json', runtime.webUrl))).status).toBe(200);
   });
 
-  test('no handler logged a token', () => {
-    expect(handlerLogs.length).toBeGreaterThan(0);
-    expect(handlerLogs.filter((line) => line.includes('eyJ'))).toEqual([]);
+  test('no handler logs a token, for an accepted connection or a refused one', async () => {
+    // GIVEN a user who connects, sends a message and leaves, and a connection refused for a forged token
+    handlerLogs.length = 0;
+    const idToken = await signUpAndSignIn(runtime, 'erin');
+    const forged = idToken.replace(/.{4}$/, 'AAAA');
+    const { socket } = await connect(`${runtime.websocketUrl}?idToken=${idToken}`);
+    const reply = nextMessage(socket!);
+    socket!.send('hello');
+    await reply;
+    socket!.close();
+    expect((await connect(`${runtime.websocketUrl}?idToken=${forged}`)).status).toBe(403);
+    // WHEN the construct's four handlers have logged ($disconnect runs after the close)
+    await waitFor('authorizer, connect, echo and disconnect to log', () =>
+      ['authorizer', 'connect', 'echo', 'disconnect'].every((name) => loggedHandlers(handlerLogs).has(name)));
+    // THEN no line holds a token or its signature
+    const secrets = [idToken, idToken.split('.')[2], forged.split('.')[2]];
+    expect(handlerLogs.filter((line) => line.includes('eyJ') || secrets.some((secret) => line.includes(secret)))).toEqual([]);
   });
 });
 
 /** Connection ids as the deployed connect handler logs them (one JSON line per event). */
 function collectConnectionIds(lines: string[]): string[] {
-  return lines.flatMap((line) => {
-    const json = line.slice(line.indexOf(' ') + 1);
-    try {
-      const entry = JSON.parse(json.slice(json.indexOf('{')));
-      return entry.handler === 'connect' && entry.outcome === 'connected' && entry.connectionId ? [entry.connectionId] : [];
-    } catch {
-      return [];
-    }
-  });
+  return handlerLogEntries(lines)
+    .filter((entry) => entry.handler === 'connect' && entry.outcome === 'connected' && typeof entry.connectionId === 'string')
+    .map((entry) => entry.connectionId as string);
 }
