@@ -1,12 +1,17 @@
-import { execFileSync, spawn } from 'child_process';
+import { execFileSync } from 'child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { createConnection, createServer, Server, Socket } from 'net';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import * as readline from 'readline';
+import { NotAuthorizedException } from '@aws-sdk/client-cognito-identity-provider';
+import { CliProcess, ensureStopped, exitWithin, startCli } from './cli-process';
 import { signIn } from './cognito-test-user';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
+import { handlerLogEntries } from './handler-log-entries';
 import { isAlive } from './process-liveness';
 import { closed, open } from './websocket-test-client';
+import { DEFAULT_DEMO_USER } from '../../local/local-runtime';
+import { eventually, waitFor } from '../eventually';
 
 // The shipped bin (built by the bundle task), run from a copy outside the repository, as `npx
 // cdk-cognito-websocket-api` runs it from a consumer's node_modules: no dependency of this repository is reachable.
@@ -22,9 +27,30 @@ function childPids(pid: number): number[] {
   }
 }
 
+/** The connection ids whose $connect or $disconnect handler logged `outcome` (the handlers log to the CLI's stderr). */
+function loggedConnections(running: CliProcess, handler: 'connect' | 'disconnect', outcome: string): string[] {
+  return handlerLogEntries(running.stderr)
+    .filter((entry) => entry.handler === handler && entry.outcome === outcome)
+    .map((entry) => String(entry.connectionId));
+}
+
+/** Resolves once a TCP connect to the URL's port is refused: nothing listens there any more. */
+function portClosed(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = createConnection(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
+}
+
 describe('cdk-cognito-websocket-api local', () => {
   const assembly = mkdtempSync(path.join(tmpdir(), 'local-cli-test-'));
   beforeAll(() => {
+    // assets/ is up to date: jest's globalSetup (test/build-bundles.ts) built it before any test file ran.
     cpSync(builtRuntime, path.dirname(cli), { recursive: true });
     synthesizeWebSocketTestApp(assembly);
   });
@@ -33,42 +59,125 @@ describe('cdk-cognito-websocket-api local', () => {
     rmSync(shipped, { recursive: true, force: true });
   });
 
+  /** The bin on the synthesized app, on free ports, printing its endpoints as JSON. */
+  const startOnAssembly = (...extra: string[]) => startCli(process.execPath, [cli, 'local', '--app', assembly, '--port', '0', '--json', ...extra]);
+
   test('prints the endpoints as one JSON line, serves them, and on Ctrl-C stops with no process or port left', async () => {
     // GIVEN the bin started on a synthesized app
-    const child = spawn(process.execPath, [cli, 'local', '--app', assembly, '--port', '0', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const stderr: string[] = [];
-    readline.createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const firstLine = await new Promise<string>((resolve, reject) => {
-      readline.createInterface({ input: child.stdout! }).once('line', resolve);
-      void exited.then((code) => reject(new Error(`exited with ${code}: ${stderr.join('\n')}`)));
-    });
-    const endpoints = JSON.parse(firstLine);
-    expect(Object.keys(endpoints)).toEqual(expect.arrayContaining([
-      'websocketUrl', 'callbackUrl', 'region', 'userPoolId', 'userPoolClientId', 'cognitoEndpoint', 'webUrl',
-    ]));
+    const running = startOnAssembly();
+    try {
+      const endpoints = JSON.parse(await running.firstLine);
+      expect(Object.keys(endpoints)).toEqual(expect.arrayContaining([
+        'websocketUrl', 'callbackUrl', 'region', 'userPoolId', 'userPoolClientId', 'cognitoEndpoint', 'webUrl',
+      ]));
 
-    // WHEN the printed demo user signs in and connects
-    const idToken = await signIn(endpoints, endpoints.demoUser.username, endpoints.demoUser.password);
-    const socket = await open(`${endpoints.websocketUrl}?idToken=${idToken}`);
-    const clientClosed = closed(socket);
-    // AND the example web client ships with the bin and is served with the endpoints
-    const page = await fetch(endpoints.webUrl);
-    expect(page.status).toBe(200);
-    expect(await page.text()).toMatch(/<html/i);
-    expect(await (await fetch(new URL('config.json', endpoints.webUrl))).json()).toMatchObject({ websocketUrl: endpoints.websocketUrl });
-    const workers = childPids(child.pid!);
-    expect(workers.length).toBeGreaterThan(0);
+      // WHEN the printed demo user signs in and connects
+      const idToken = await signIn(endpoints, endpoints.demoUser.username, endpoints.demoUser.password);
+      const socket = await open(`${endpoints.websocketUrl}?idToken=${idToken}`);
+      const clientClosed = closed(socket);
+      // AND the example web client ships with the bin and is served with the endpoints
+      const page = await fetch(endpoints.webUrl);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<html/i);
+      expect(await (await fetch(new URL('config.json', endpoints.webUrl))).json()).toMatchObject({ websocketUrl: endpoints.websocketUrl });
+      const workers = childPids(running.child.pid!);
+      expect(workers.length).toBeGreaterThan(0);
 
-    // AND the user presses Ctrl-C
-    child.kill('SIGINT');
+      // AND the user presses Ctrl-C
+      running.child.kill('SIGINT');
 
-    // THEN the open connection is closed as "going away", the process exits 0, and its workers and ports are gone
-    expect(await clientClosed).toBe(1001);
-    expect(await exited).toBe(0);
-    expect(workers.filter(isAlive)).toEqual([]);
-    for (const url of [endpoints.webUrl, endpoints.callbackUrl]) {
-      await expect(fetch(url)).rejects.toThrow();
+      // THEN the open connection is closed as "going away", the process exits 0, and its workers and ports are gone
+      expect(await clientClosed).toBe(1001);
+      expect(await exitWithin(running, 'the bin after Ctrl-C')).toBe(0);
+      expect(workers.filter(isAlive)).toEqual([]);
+      for (const url of [endpoints.webUrl, endpoints.callbackUrl]) {
+        await expect(fetch(url)).rejects.toThrow();
+      }
+    } finally {
+      await ensureStopped(running);
+    }
+  });
+
+  test('SIGTERM stops it cleanly: exit 0, $disconnect ran for the open connection, every port free', async () => {
+    // GIVEN a connected demo user
+    const running = startOnAssembly();
+    try {
+      const endpoints = JSON.parse(await running.firstLine);
+      const idToken = await signIn(endpoints, endpoints.demoUser.username, endpoints.demoUser.password);
+      const socket = await open(`${endpoints.websocketUrl}?idToken=${idToken}`);
+      const clientClosed = closed(socket);
+      const [connectionId] = await eventually('the connect handler to log the connection',
+        () => loggedConnections(running, 'connect', 'connected'), (ids) => ids.length === 1);
+      const workers = childPids(running.child.pid!);
+
+      // WHEN the process is asked to terminate (a process manager, `docker stop`, a closed terminal)
+      running.child.kill('SIGTERM');
+
+      // THEN the client is told the server is going away, the process exits 0 after $disconnect deleted the row
+      expect(await clientClosed).toBe(1001);
+      expect(await exitWithin(running, 'the bin after SIGTERM')).toBe(0);
+      expect(loggedConnections(running, 'disconnect', 'disconnected')).toEqual([connectionId]);
+      // AND nothing of it is left: no worker, nothing listening on any of its ports
+      expect(workers.filter(isAlive)).toEqual([]);
+      for (const url of [endpoints.webUrl, endpoints.cognitoEndpoint, endpoints.callbackUrl, endpoints.websocketUrl.replace(/^ws/, 'http')]) {
+        expect(await portClosed(url)).toBe(true);
+      }
+    } finally {
+      await ensureStopped(running);
+    }
+  });
+
+  test('a second Ctrl-C while it is stopping exits at once with 130', async () => {
+    // GIVEN a connection whose client completed the handshake and then stopped reading: stopping waits for its close
+    const running = startOnAssembly();
+    let stalled: Socket | undefined;
+    try {
+      const endpoints = JSON.parse(await running.firstLine);
+      const idToken = await signIn(endpoints, endpoints.demoUser.username, endpoints.demoUser.password);
+      stalled = await openAndStall(`${endpoints.websocketUrl}?idToken=${idToken}`);
+      const workers = childPids(running.child.pid!);
+
+      // WHEN Ctrl-C is pressed, and pressed again while it is stopping
+      running.child.kill('SIGINT');
+      await waitFor('the bin to say it is stopping', () => running.stderr.includes('SIGINT: stopping'));
+      running.child.kill('SIGINT');
+
+      // THEN it leaves at once, with the shell's code for an interrupt, and its workers follow it
+      expect(await exitWithin(running, 'the bin after a second Ctrl-C')).toBe(130);
+      await waitFor('the workers to exit with their parent', () => workers.filter(isAlive).length === 0);
+    } finally {
+      stalled?.destroy();
+      await ensureStopped(running);
+    }
+  });
+
+  test('a port in use is reported by number, with the way out', async () => {
+    // GIVEN a port something else listens on
+    const occupier = await listenOnFreePort();
+    const port = (occupier.address() as { port: number }).port;
+    const running = startCli(process.execPath, [cli, 'local', '--app', assembly, '--port', String(port)]);
+    try {
+      // WHEN the bin is told to use it, THEN it exits 1 naming the port and what to do
+      expect(await exitWithin(running, 'the bin on a port in use', 60_000)).toBe(1);
+      expect(running.stderr).toContain(`port ${port} is in use: give another with --port <n>, or --port 0 for any free ports`);
+    } finally {
+      await ensureStopped(running);
+      await new Promise((resolve) => occupier.close(resolve));
+    }
+  });
+
+  test('--no-demo-user creates no demo user', async () => {
+    const running = startOnAssembly('--no-demo-user');
+    try {
+      const endpoints = JSON.parse(await running.firstLine);
+      // THEN no credentials are printed, and the default demo user cannot sign in
+      expect(endpoints).not.toHaveProperty('demoUser');
+      const attempt = signIn(endpoints, DEFAULT_DEMO_USER.username, DEFAULT_DEMO_USER.password);
+      await expect(attempt).rejects.toBeInstanceOf(NotAuthorizedException);
+      running.child.kill('SIGINT');
+      expect(await exitWithin(running, 'the bin after Ctrl-C')).toBe(0);
+    } finally {
+      await ensureStopped(running);
     }
   });
 
@@ -80,37 +189,58 @@ describe('cdk-cognito-websocket-api local', () => {
     const appCommand = `"${process.execPath}" -e "require(${quoted(require.resolve('ts-node'))}).register({ transpileOnly: true, project: ${quoted(path.join(__dirname, '..', 'tsconfig.json'))} }); ` +
       `require(${quoted(fixture)}).synthesizeWebSocketTestApp(process.env.CDK_OUTDIR)"`;
     writeFileSync(path.join(appDir, 'cdk.json'), JSON.stringify({ app: appCommand }));
+    // WHEN the bin starts there with no --app
+    const running = startCli(process.execPath, [cli, 'local', '--port', '0', '--json'], { cwd: appDir });
     try {
-      // WHEN the bin starts there with no --app
-      const child = spawn(process.execPath, [cli, 'local', '--port', '0', '--json'], { cwd: appDir, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      child.stderr!.on('data', (chunk) => (stderr += chunk));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      const firstLine = await new Promise<string>((resolve, reject) => {
-        readline.createInterface({ input: child.stdout! }).once('line', resolve);
-        void exited.then((code) => reject(new Error(`exited with ${code}: ${stderr}`)));
-      });
       // THEN it wrote the cloud assembly to ./cdk.out and serves the app's API
+      const firstLine = await running.firstLine;
       expect(existsSync(path.join(appDir, 'cdk.out', 'manifest.json'))).toBe(true);
       expect(JSON.parse(firstLine).websocketUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/prod$/);
-      child.kill('SIGINT');
-      expect(await exited).toBe(0);
+      running.child.kill('SIGINT');
+      expect(await exitWithin(running, 'the bin after Ctrl-C')).toBe(0);
     } finally {
+      await ensureStopped(running);
       rmSync(appDir, { recursive: true, force: true });
     }
   });
 
   test('explains what is missing when there is no app', async () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'local-cli-empty-'));
+    const running = startCli(process.execPath, [cli, 'local'], { cwd: empty });
     try {
-      const child = spawn(process.execPath, [cli, 'local'], { cwd: empty, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stderr = '';
-      child.stderr!.on('data', (chunk) => (stderr += chunk));
-      const code = await new Promise((resolve) => child.once('exit', resolve));
-      expect(code).toBe(1);
-      expect(stderr).toContain('no CDK app here');
+      expect(await exitWithin(running, 'the bin with no app')).toBe(1);
+      expect(running.stderr.join('\n')).toContain('no CDK app here');
     } finally {
+      await ensureStopped(running);
       rmSync(empty, { recursive: true, force: true });
     }
   });
 });
+
+function listenOnFreePort(): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+/**
+ * Completes a WebSocket handshake over a raw socket, then never reads or answers again: the server's close frame
+ * goes unanswered, as with a client whose network dropped without a word.
+ */
+function openAndStall(url: string): Promise<Socket> {
+  const { hostname, port, pathname, search } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(Number(port), hostname, () => {
+      socket.write(`GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    });
+    socket.once('data', (data) => {
+      socket.pause();
+      if (String(data).startsWith('HTTP/1.1 101 ')) resolve(socket);
+      else reject(new Error(`handshake refused: ${String(data).split('\r\n')[0]}`));
+    });
+    socket.once('error', reject);
+  });
+}

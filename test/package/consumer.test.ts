@@ -3,11 +3,11 @@
  * `new CognitoAuthorizedWebSocketApi(stack, 'Ws')`, synthesize. The synth must need no esbuild, no Docker
  * and no network: the handlers were bundled when the library was built.
  */
-import { execFileSync, spawn, spawnSync } from 'child_process';
+import { execFileSync, spawnSync, SpawnSyncReturns } from 'child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import * as readline from 'readline';
+import { ensureStopped, exitWithin, startCli } from '../local/cli-process';
 import { signUpAndSignIn } from '../local/cognito-test-user';
 import { nextMessage, open } from '../local/websocket-test-client';
 
@@ -45,6 +45,7 @@ describe('a consumer app synthesizes the packed library offline, without esbuild
   let workDir: string;
   let appDir: string;
   let restrictedEnv: NodeJS.ProcessEnv;
+  let synth: SpawnSyncReturns<string>;
   let template: any;
 
   beforeAll(() => {
@@ -76,6 +77,12 @@ describe('a consumer app synthesizes the packed library offline, without esbuild
       HOME: workDir,
       NODE_OPTIONS: `--require ${path.join(workDir, 'block-network.js')}`,
     };
+
+    // What a user runs: `node app.js`, with that PATH and the network blocked. The tests below read its cdk.out.
+    synth = spawnSync('node', ['app.js'], { cwd: appDir, env: restrictedEnv, encoding: 'utf8' });
+    if (synth.status === 0) {
+      template = JSON.parse(readFileSync(path.join(appDir, 'cdk.out', 'ConsumerStack.template.json'), 'utf8'));
+    }
   }, 300_000);
 
   afterAll(() => {
@@ -92,11 +99,10 @@ describe('a consumer app synthesizes the packed library offline, without esbuild
     expect(probe.stderr).toContain('network access during synth: net.connect');
   });
 
-  test('`node app.js` synthesizes the stack', () => {
-    const synth = spawnSync('node', ['app.js'], { cwd: appDir, env: restrictedEnv, encoding: 'utf8' });
+  test('`node app.js` synthesizes the stack, silently', () => {
     expect(synth.stderr).toBe('');
     expect(synth.status).toBe(0);
-    template = JSON.parse(readFileSync(path.join(appDir, 'cdk.out', 'ConsumerStack.template.json'), 'utf8'));
+    expect(template.Resources).toBeDefined();
   });
 
   const resourcesOf = (type: string) => Object.values<any>(template.Resources).filter((resource) => resource.Type === type);
@@ -156,19 +162,13 @@ describe('a consumer app synthesizes the packed library offline, without esbuild
   });
 
   test('the installed bin serves the synthesized app locally: sign in, connect, echo, Ctrl-C', async () => {
-    // GIVEN the app's cloud assembly (synthesized above) and the bin npm installed with the package
+    // GIVEN the app's cloud assembly (synthesized in beforeAll) and the bin npm installed with the package
     const bin = path.join(appDir, 'node_modules', '.bin', 'cdk-cognito-websocket-api');
     expect(existsSync(bin)).toBe(true);
     // WHEN a user runs `npx cdk-cognito-websocket-api local` on it
-    const child = spawn(bin, ['local', '--app', 'cdk.out', '--port', '0', '--json'], { cwd: appDir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const cli = startCli(bin, ['local', '--app', 'cdk.out', '--port', '0', '--json'], { cwd: appDir });
     try {
-      const endpoints = JSON.parse(await new Promise<string>((resolve, reject) => {
-        readline.createInterface({ input: child.stdout! }).once('line', resolve);
-        void exited.then((code) => reject(new Error(`exited with ${code}: ${stderr}`)));
-      }));
+      const endpoints = JSON.parse(await cli.firstLine);
       // THEN a user signed in through its Cognito endpoint connects and gets the echo
       const idToken = await signUpAndSignIn(endpoints, 'consumer');
       const socket = await open(`${endpoints.websocketUrl}?idToken=${idToken}`);
@@ -176,10 +176,11 @@ describe('a consumer app synthesizes the packed library offline, without esbuild
       socket.send('hello from a consumer app');
       expect(JSON.parse(await reply)).toEqual({ message: 'hello from a consumer app' });
       socket.close();
+      // AND Ctrl-C stops it cleanly
+      cli.child.kill('SIGINT');
+      expect(await exitWithin(cli, 'the bin after Ctrl-C')).toBe(0);
     } finally {
-      child.kill('SIGINT');
+      await ensureStopped(cli);
     }
-    // AND Ctrl-C stops it cleanly
-    expect(await exited).toBe(0);
   });
 });
