@@ -1,5 +1,6 @@
 import { CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { Jwks } from 'aws-jwt-verify/jwk';
 import { LocalIdentityProvider } from '../../local/identity';
 
 /** What a client needs of the local runtime to sign in: both `LocalRuntime` and the CLI's endpoints line have it. */
@@ -60,7 +61,7 @@ export async function signInToAnotherPool(region: string): Promise<string> {
   try {
     const idToken = await signIn({ region, cognitoEndpoint: server.endpoint, userPoolClientId: clientId }, 'outsider', PASSWORD);
     const verifier = CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: 'id' });
-    verifier.cacheJwks(provider.jwks(userPoolId));
+    verifier.cacheJwks(provider.jwks(userPoolId) as unknown as Jwks);
     await verifier.verify(idToken);
     return idToken;
   } finally {

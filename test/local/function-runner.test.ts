@@ -56,7 +56,7 @@ describe('FunctionRunner', () => {
     runner.register(fixture('pidOrFault', { timeoutSeconds: 3 }));
     const { pid: warm } = (await runner.invoke('pidOrFault', {})) as { pid: number };
     // WHEN an invocation in it hangs past the timeout
-    const error = await runner.invoke('pidOrFault', { fault: 'hang' }).catch((e) => e);
+    const error = await runner.invoke('pidOrFault', { fault: 'hang' }).catch((e: unknown) => e) as FunctionInvocationError;
     // THEN that invocation fails as Lambda reports a timeout, and its process is killed
     expect(error).toBeInstanceOf(FunctionInvocationError);
     expect(error.errorType).toBe('Sandbox.Timedout');
@@ -72,7 +72,7 @@ describe('FunctionRunner', () => {
     runner.register(fixture('pidOrFault'));
     const { pid: warm } = (await runner.invoke('pidOrFault', {})) as { pid: number };
     // WHEN its handler calls process.exit
-    const error = await runner.invoke('pidOrFault', { fault: 'exit' }).catch((e) => e);
+    const error = await runner.invoke('pidOrFault', { fault: 'exit' }).catch((e: unknown) => e) as FunctionInvocationError;
     // THEN that invocation fails on its own, the process is gone, and the next invocation runs in another one
     expect(error).toBeInstanceOf(FunctionInvocationError);
     expect(error.errorType).toBe('Runtime.ExitError');

@@ -4,9 +4,10 @@ import * as path from 'path';
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { Jwks } from 'aws-jwt-verify/jwk';
 import { signIn, signUpAndSignIn } from './cognito-test-user';
-import { handlerLogEntries, loggedHandlers } from './handler-log-entries';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
+import { handlerLogEntries, loggedHandlers } from './handler-log-entries';
 import { connect, nextMessage } from './websocket-test-client';
 import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { eventually, waitFor } from '../eventually';
@@ -102,7 +103,7 @@ describe('startLocalRuntime on a synthesized app', () => {
       'cognito:username': runtime.demoUser!.username,
     });
     // AND its signature verifies against the JWKS the local Cognito endpoint serves for the pool (claims checked again)
-    const jwks = await (await fetch(`${runtime.cognitoEndpoint}/${runtime.userPoolId}/.well-known/jwks.json`)).json();
+    const jwks = await (await fetch(`${runtime.cognitoEndpoint}/${runtime.userPoolId}/.well-known/jwks.json`)).json() as Jwks;
     const verifier = CognitoJwtVerifier.create({ userPoolId: runtime.userPoolId!, clientId: runtime.userPoolClientId!, tokenUse: 'id' });
     verifier.cacheJwks(jwks);
     await expect(verifier.verify(idToken)).resolves.toMatchObject({ sub: claims.sub, token_use: 'id' });

@@ -13,7 +13,12 @@ const codeDirectory = path.join(__dirname, 'fixtures', 'handlers');
 interface Invocation {
   readonly functionName: string;
   readonly event: {
-    readonly requestContext: { readonly routeKey: string; readonly eventType: string; readonly connectionId: string; readonly disconnectStatusCode?: number };
+    readonly requestContext: {
+      readonly routeKey: string;
+      readonly eventType: string;
+      readonly connectionId: string;
+      readonly disconnectStatusCode?: number;
+    };
   };
 }
 
@@ -259,7 +264,8 @@ describe('WebSocketGateway', () => {
       socket!.send(JSON.stringify({ action }));
       expect(JSON.parse(await reply).message).toBe(JSON.stringify({ action }));
     }
-    expect(invocationsOf('echo')).toHaveLength(2);
+    expect(invocationsOf('echo').map(({ event }) => [event.requestContext.routeKey, event.requestContext.connectionId]))
+      .toEqual([['$default', connectionId], ['$default', connectionId]]);
     expect(invocationsOf('disconnect')).toEqual([]);
     socket!.close();
   });
