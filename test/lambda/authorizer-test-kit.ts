@@ -62,15 +62,18 @@ export class InMemoryJwksTransport implements Fetcher {
   }
 }
 
-export function bytes(text: string): ArrayBuffer {
+function bytes(text: string): ArrayBuffer {
   const buf = Buffer.from(text, 'utf8');
   return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
 }
 
-/** The authorizer as index.ts builds it, but with the JWKS coming from `transport` (and pre-cached if given). */
+/**
+ * The authorizer as index.ts builds it; the JWKS comes from `transport` if given (else from the production fetcher),
+ * and is pre-cached if given.
+ */
 export function buildAuthorizer(options: {
   env?: Record<string, string>;
-  transport: Fetcher;
+  transport?: Fetcher;
   cachedJwks?: unknown;
   log?: LogWriter;
 }) {
