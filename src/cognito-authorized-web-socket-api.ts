@@ -238,6 +238,9 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
 
     if (settings.accessLogging) {
       this.accessLogGroup = this.createAccessLogGroup();
+    } else {
+      suppressNag(this.cfnStage, 'AwsSolutions-APIG1',
+        'Access logging is turned off on purpose: the accessLogging prop of CognitoAuthorizedWebSocketApi is false.');
     }
     if (settings.cloudWatchRole) {
       this.setAccountLoggingRole();
