@@ -63,7 +63,7 @@ const manageConnectionsOnStage = (apiId: string, stageName: string) => ({
   },
 });
 
-describe('the AWS sample baseline (DESIGN.md section 1), with no props', () => {
+describe('the AWS sample\'s behaviour (sign-up pool, web client, authorizer on $connect, connections table, echo), with no props', () => {
   const { stack, api, template } = synth();
   const ids = {
     api: logicalIdOf(stack, api.webSocketApi),
@@ -423,6 +423,21 @@ describe('validation names the prop and the fix', () => {
     expect(() => new CognitoAuthorizedWebSocketApi(newStack(), 'Ws', props())).toThrow(message);
   });
 
+  test.each<[string, () => CognitoAuthorizedWebSocketApiProps, string]>([
+    ['stageName of 129 characters', () => ({ stageName: 's'.repeat(129) }),
+      `stageName '${'s'.repeat(129)}' is not valid: use 1 to 128 letters, digits, hyphens or underscores, e.g. 'prod'`],
+    ['requiredGroups entry with surrounding whitespace', () => ({ requiredGroups: [' admins'] }),
+      'requiredGroups entry \' admins\' is not a Cognito group name: use 1 to 128 characters without commas or surrounding whitespace'],
+    ['requiredGroups entry of 129 characters', () => ({ requiredGroups: ['g'.repeat(129)] }),
+      `requiredGroups entry '${'g'.repeat(129)}' is not a Cognito group name: use 1 to 128 characters without commas or surrounding whitespace`],
+    ['throttle rate 0', () => ({ throttle: { rateLimit: 0 } }), 'throttle.rateLimit is 0: use a number of requests per second above 0'],
+    ['throttle rate negative', () => ({ throttle: { rateLimit: -5 } }), 'throttle.rateLimit is -5: use a number of requests per second above 0'],
+    ['throttle burst 0', () => ({ throttle: { burstLimit: 0 } }), 'throttle.burstLimit is 0: use a whole number of requests above 0'],
+    ['throttle burst negative', () => ({ throttle: { burstLimit: -1 } }), 'throttle.burstLimit is -1: use a whole number of requests above 0'],
+  ])('%s: exactly this message', (_name, props, message) => {
+    expect(() => new CognitoAuthorizedWebSocketApi(newStack(), 'Ws', props())).toThrow(new Error(message));
+  });
+
   test.each(['', 'id token', 'a&b', 'x'.repeat(129)])('tokenSource query string name %j', (name) => {
     expect(() => TokenSource.queryString(name)).toThrow(/tokenSource: TokenSource.queryString\(.*\) is not a usable query string parameter name/);
   });
@@ -470,6 +485,13 @@ describe('addRoute', () => {
     const stack = newStack();
     const api = new CognitoAuthorizedWebSocketApi(stack, 'Ws');
     expect(() => api.addRoute(routeKey, inlineFunction(stack, 'Fn'))).toThrow(/the construct owns \$connect, \$disconnect, \$default/);
+  });
+
+  test.each(['', ' ', '$x'])('rejects the route key %j with exactly this message', (routeKey) => {
+    const stack = newStack();
+    const api = new CognitoAuthorizedWebSocketApi(stack, 'Ws');
+    expect(() => api.addRoute(routeKey, inlineFunction(stack, 'Fn'))).toThrow(new Error(
+      `addRoute('${routeKey}'): a route key must be the non-empty value of the message's action, not starting with $`));
   });
 
   test('rejects a duplicate route key', () => {
@@ -542,6 +564,34 @@ describe('cdk-nag AwsSolutions', () => {
         role: new iam.Role(stack, 'FnRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }),
       }));
     }).filter((finding) => finding.includes('/TestStack/Ws/'))).toEqual([]);
+  });
+
+  test('none on the construct\'s resources with every non-default prop: own pool and clients, access tokens, groups, ' +
+    'a default route handler, added routes, no access logging', () => {
+    expect(nagFindings((stack) => {
+      const userPool = new cognito.UserPool(stack, 'Pool');
+      const userPoolClients = [userPool.addClient('Web'), userPool.addClient('Mobile')];
+      const api = new CognitoAuthorizedWebSocketApi(stack, 'Ws', {
+        userPool,
+        userPoolClients,
+        tokenUse: TokenUse.ACCESS,
+        tokenSource: TokenSource.queryString('accessToken'),
+        requiredGroups: ['admins', 'operators'],
+        defaultRouteHandler: inlineFunction(stack, 'Default'),
+        accessLogging: false,
+        stageName: 'live',
+        throttle: { rateLimit: 100, burstLimit: 50 },
+      });
+      api.addRoute('sendMessage', inlineFunction(stack, 'SendMessage'));
+      api.addRoute('whoami', inlineFunction(stack, 'WhoAmI'), { returnResponse: true });
+    }).filter((finding) => finding.includes('/TestStack/Ws/'))).toEqual([]);
+  });
+
+  test('none at all with two APIs in one stack', () => {
+    expect(nagFindings((stack) => {
+      new CognitoAuthorizedWebSocketApi(stack, 'Chat');
+      new CognitoAuthorizedWebSocketApi(stack, 'Notifications', { stageName: 'live' });
+    })).toEqual([]);
   });
 
   test('every suppression names its rule and gives a reason', () => {
