@@ -47,7 +47,10 @@ interface RefusalCase {
   readonly variant?: AuthorizerVariant;
 }
 
-/** SECURITY.md's adversarial token matrix, every case the authorizer can meet. */
+/**
+ * The adversarial token matrix: every malformed, forged, misdirected or expired token the authorizer can meet. Each
+ * is refused with a Deny on $connect and one log line giving the reason, and no log line holds the token.
+ */
 const REFUSALS: RefusalCase[] = [
   { name: 'missing token', carriers: {}, reason: 'token-missing' },
   { name: 'other query parameters only', carriers: { queryStringParameters: { token: 'x' } }, reason: 'token-missing' },
