@@ -202,7 +202,7 @@ export class WebSocketGateway implements ConnectionRegistry {
       if (handshake.url.pathname !== (this.stagePath || '/')) throw new HandshakeRefusal(403, 'no such stage');
       const connection: ConnectionFacts = { ...handshake.connection, authorizer: await this.authorizeHandshake(handshake) };
       const subprotocol = await this.runConnectRoute(connection, handshake.query);
-      if (socket.destroyed || this.stopping) {
+      if (clientLeft(socket) || this.stopping) {
         this.abandonHandshake(connection, socket);
         return;
       }
@@ -269,7 +269,8 @@ export class WebSocketGateway implements ConnectionRegistry {
    * stop()): API Gateway still runs $disconnect for a connection its $connect accepted.
    */
   private abandonHandshake(connection: ConnectionFacts, socket: Duplex): void {
-    this.track(this.runDisconnect(connection, socket.destroyed ? 1006 : 1001, socket.destroyed ? 'client left' : 'Going away'));
+    const left = clientLeft(socket);
+    this.track(this.runDisconnect(connection, left ? 1006 : 1001, left ? 'client left' : 'Going away'));
     refuseUpgrade(socket, 503);
   }
 
@@ -356,4 +357,12 @@ function refuseUpgrade(socket: Duplex, statusCode: number): void {
   const status = `${statusCode} ${STATUS_CODES[statusCode] ?? 'Error'}`;
   const body = JSON.stringify({ message: STATUS_CODES[statusCode] ?? 'Error' });
   socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * Whether the client left during the handshake. Its socket may not be destroyed yet, only no longer readable or
+ * writable; ws then drops it without calling back, so the check is the one ws makes.
+ */
+function clientLeft(socket: Duplex): boolean {
+  return socket.destroyed || !socket.readable || !socket.writable;
 }
