@@ -27,7 +27,9 @@ export async function waitFor(what: string, condition: () => boolean, deadlineMs
 
 function describe(value: unknown): string {
   try {
-    return JSON.stringify(value)?.slice(0, 300) ?? String(value);
+    // Sets and Maps are told by their size: JSON would show them as {}.
+    const sized = (_key: string, item: unknown) => (item instanceof Set || item instanceof Map ? `${item.constructor.name}(${item.size})` : item);
+    return JSON.stringify(value, sized)?.slice(0, 300) ?? String(value);
   } catch {
     return String(value);
   }

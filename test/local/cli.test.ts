@@ -1,4 +1,3 @@
-import { execFileSync } from 'child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { createConnection, createServer, Server, Socket } from 'net';
 import { tmpdir } from 'os';
@@ -8,7 +7,7 @@ import { CliProcess, ensureStopped, exitWithin, startCli } from './cli-process';
 import { signIn } from './cognito-test-user';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
 import { handlerLogEntries } from './handler-log-entries';
-import { isAlive } from './process-liveness';
+import { childPids, isAlive } from './process-liveness';
 import { closed, open } from './websocket-test-client';
 import { DEFAULT_DEMO_USER } from '../../local/local-runtime';
 import { eventually, waitFor } from '../eventually';
@@ -18,14 +17,6 @@ import { eventually, waitFor } from '../eventually';
 const builtRuntime = path.join(__dirname, '..', '..', 'assets', 'local');
 const shipped = mkdtempSync(path.join(tmpdir(), 'local-cli-shipped-'));
 const cli = path.join(shipped, 'assets', 'local', 'cli.js');
-
-function childPids(pid: number): number[] {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').map(Number).filter(Boolean);
-  } catch {
-    return []; // ps exits 1 when there is none
-  }
-}
 
 /** The connection ids whose $connect or $disconnect handler logged `outcome` (the handlers log to the CLI's stderr). */
 function loggedConnections(running: CliProcess, handler: 'connect' | 'disconnect', outcome: string): string[] {
