@@ -198,8 +198,8 @@ new JsonFile(project, 'stryker.config.json', {
       // The gateway's $connect authorization: the authorizer call in handleUpgrade, authorize(), and the
       // header lookup, identity-source and policy functions it uses.
       'local/websocket-gateway.ts:241-253',
-      'local/websocket-gateway.ts:299-320',
-      'local/websocket-gateway.ts:511-540',
+      'local/websocket-gateway.ts:302-323',
+      'local/websocket-gateway.ts:514-543',
     ],
     jest: {
       projectType: 'custom',
