@@ -35,6 +35,18 @@ describe('WebSocketGateway', () => {
   const disconnectRan = (connectionId: string, code: number) => invocationsOf('disconnect').some(({ event: { requestContext } }) =>
     requestContext.routeKey === '$disconnect' && requestContext.connectionId === connectionId && requestContext.disconnectStatusCode === code);
 
+  // One runner for the file: its warm processes hold no state the tests read (the fixtures keep none), and each
+  // test starts its own gateway; what a test reads (logs, invocation records) is cleared before it.
+  beforeAll(() => {
+    runner = new FunctionRunner({ region: 'eu-west-1', accountId: '000000000000', onLog: (name, line) => logs.push(`${name}: ${line}`) });
+    const fn = (handler: string): LocalFunction => ({
+      name: handler, codeDirectory, handler: `index.${handler}`, timeoutSeconds: 10, memorySizeMb: 128, environment: {},
+    });
+    for (const name of ['authorizer', 'connect', 'disconnect', 'echo', 'whoami', 'measure', 'crash', 'slowAuthorizer']) runner.register(fn(name));
+    runner.register({ ...fn('hang'), timeoutSeconds: 1 });
+  });
+  afterAll(() => runner.close());
+
   beforeEach(() => {
     logs.length = 0;
     gatewayLog.length = 0;
@@ -42,18 +54,6 @@ describe('WebSocketGateway', () => {
   });
 
   async function startGateway(overrides: Partial<WebSocketGatewayOptions> = {}) {
-    runner = new FunctionRunner({ region: 'eu-west-1', accountId: '000000000000', onLog: (name, line) => logs.push(`${name}: ${line}`) });
-    const fn = (handler: string): LocalFunction => ({
-      name: handler,
-      codeDirectory,
-      handler: `index.${handler}`,
-      timeoutSeconds: 10,
-      memorySizeMb: 128,
-      // the callback URL is known once the gateway listens; the function reads it from its environment
-      environment: { get CALLBACK_URL() { return gateway.callbackUrl; } } as any,
-    });
-    for (const name of ['authorizer', 'connect', 'disconnect', 'echo', 'whoami', 'measure', 'crash', 'slowAuthorizer']) runner.register(fn(name));
-    runner.register({ ...fn('hang'), timeoutSeconds: 1 });
     gateway = new WebSocketGateway({
       apiId: 'abcde12345',
       stage: 'prod',
@@ -84,10 +84,7 @@ describe('WebSocketGateway', () => {
     });
   }
 
-  afterEach(async () => {
-    await gateway.stop();
-    await runner.close();
-  });
+  afterEach(() => gateway.stop());
 
   test('an allowed client gets its message echoed through the management API, with the authorizer context', async () => {
     await startGateway();
