@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { AddressInfo, createServer as createTcpServer, Socket } from 'node:net';
@@ -89,6 +89,7 @@ describe('jwks-interceptor preload', () => {
     const tcpPort = (tcpServer.address() as AddressInfo).port;
 
     provider.createUser({ userPoolId: POOL_ID, username: 'frank', password: 'Passw0rd!' });
+    let child: ChildProcess | undefined;
     const cognito = new CognitoIdentityProviderClient({ region: REGION, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     try {
       const signIn = await cognito.send(new InitiateAuthCommand({
@@ -97,7 +98,7 @@ describe('jwks-interceptor preload', () => {
       identityRequests.length = 0;
 
       // WHEN a process preloaded with the interceptor verifies the ID token, then requests the same JWKS path on another host
-      const child = fork(childBundle, [], {
+      child = fork(childBundle, [], {
         execArgv: ['--require', interceptorBundle],
         env: {
           PATH: process.env.PATH,
@@ -112,10 +113,10 @@ describe('jwks-interceptor preload', () => {
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       });
       const report = await new Promise<Record<string, string>>((resolve, reject) => {
-        child.once('message', (message) => resolve(message as Record<string, string>));
-        child.once('exit', (code) => reject(new Error(`child exited with ${code} before reporting`)));
+        child!.once('message', (message) => resolve(message as Record<string, string>));
+        child!.once('exit', (code) => reject(new Error(`child exited with ${code} before reporting`)));
       });
-      await new Promise((resolve) => child.once('exit', resolve));
+      await new Promise((resolve) => child!.once('exit', resolve));
 
       // THEN the token verified with keys fetched from the local endpoint, exactly once
       expect(report.verifyError).toBeUndefined();
@@ -125,6 +126,7 @@ describe('jwks-interceptor preload', () => {
       expect(firstBytes).toEqual([0x16]);
       expect(report.other).toMatch(/^error /);
     } finally {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       cognito.destroy();
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => tcpServer.close(resolve));
