@@ -60,8 +60,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Tests run the shipped bundles (assets/): built once, before any test file, when older than their sources.
       globalSetup: '<rootDir>/test/build-bundles.ts',
       // Stryker's sandboxes hold a copy of the tests.
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/'],
-      modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp'],
+      modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp'],
       // examples/ import the package by its name, as a user does; in this repository the name is src/.
       moduleNameMapper: { '^cdk-cognito-websocket-api$': '<rootDir>/src/index.ts' },
     },
@@ -221,7 +221,7 @@ new JsonFile(project, 'stryker.config.json', {
   },
 });
 project.addTask('mutation', { description: 'Mutation testing of the authorizer, the handlers and the gateway\'s authorization (Stryker)', exec: 'stryker run' });
-project.gitignore.exclude('/reports/mutation/', '/.stryker-tmp/');
+project.gitignore.exclude('/reports/mutation/', '/.stryker-tmp*/');
 project.npmignore?.exclude('/stryker.config.json', '/reports/');
 
 project.gitignore.exclude('/assets/');
