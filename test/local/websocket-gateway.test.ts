@@ -2,12 +2,39 @@ import { once } from 'events';
 import { createConnection } from 'net';
 import * as path from 'path';
 import { ApiGatewayManagementApiClient, GetConnectionCommand, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import WebSocket from 'ws';
 import { closed, connect, nextMessage } from './websocket-test-client';
 import { FunctionRunner, LocalFunction } from '../../local/function-runner';
 import { WebSocketGateway, WebSocketGatewayOptions } from '../../local/websocket-gateway';
 import { waitFor } from '../eventually';
 
 const codeDirectory = path.join(__dirname, 'fixtures', 'handlers');
+
+/** The method ARN of the test gateway's $connect, which the authorizer's policy must allow. */
+const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:000000000000:abcde12345/prod/$connect';
+
+function statement(effect: 'Allow' | 'Deny', resource: string | string[], action: string | string[]) {
+  return { Version: '2012-10-17', Statement: [{ Effect: effect, Action: action, Resource: resource }] };
+}
+const allow = (resource: string | string[], action: string | string[] = 'execute-api:Invoke') => statement('Allow', resource, action);
+const deny = (resource: string | string[], action: string | string[] = 'execute-api:Invoke') => statement('Deny', resource, action);
+
+/** Opens a client with extra handshake headers; resolves with the open socket or the refusing status. */
+function connectWithHeaders(url: string, headers: Record<string, string>): Promise<{ socket?: WebSocket; status?: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    socket.once('open', () => {
+      resolve({ socket });
+      socket.close();
+    });
+    socket.once('unexpected-response', (_request, response) => {
+      resolve({ status: response.statusCode });
+      response.resume();
+      socket.terminate();
+    });
+    socket.once('error', reject);
+  });
+}
 
 /** An invocation the gateway made: which function, with which event (the part of it the tests read). */
 interface Invocation {
@@ -18,6 +45,7 @@ interface Invocation {
       readonly eventType: string;
       readonly connectionId: string;
       readonly disconnectStatusCode?: number;
+      readonly authorizer?: Record<string, unknown>;
     };
   };
 }
@@ -42,7 +70,9 @@ describe('WebSocketGateway', () => {
     const fn = (handler: string): LocalFunction => ({
       name: handler, codeDirectory, handler: `index.${handler}`, timeoutSeconds: 10, memorySizeMb: 128, environment: {},
     });
-    for (const name of ['authorizer', 'connect', 'disconnect', 'echo', 'whoami', 'measure', 'crash', 'slowAuthorizer']) runner.register(fn(name));
+    for (const name of ['authorizer', 'answerFromQuery', 'connect', 'disconnect', 'echo', 'whoami', 'measure', 'crash', 'slowAuthorizer']) {
+      runner.register(fn(name));
+    }
     runner.register({ ...fn('hang'), timeoutSeconds: 1 });
   });
   afterAll(() => runner.close());
@@ -110,12 +140,105 @@ describe('WebSocketGateway', () => {
     socket!.close();
   });
 
-  test('refuses with 401 without calling the authorizer when the identity source is missing', async () => {
+  test('refuses with 401 without calling the authorizer when the identity source is missing or empty', async () => {
     await startGateway();
-    const { status } = await connect(gateway.url);
-    expect(status).toBe(401);
+    for (const url of [gateway.url, `${gateway.url}?token=`]) {
+      expect((await connect(url)).status).toBe(401);
+    }
     expect(invocations).toEqual([]);
-    expect(gatewayLog).toContainEqual(expect.objectContaining({ event: 'connect', outcome: 'refused', statusCode: 401 }));
+    expect(gatewayLog).toEqual([1, 2].map(() => expect.objectContaining({
+      event: 'connect', outcome: 'refused', statusCode: 401, reason: 'identity source route.request.querystring.token is missing',
+    })));
+  });
+
+  test('gives the authorizer API Gateway\'s REQUEST event for $connect', async () => {
+    await startGateway();
+    const { socket } = await connect(`${gateway.url}?token=good&tag=a&tag=b`);
+    socket!.close();
+    const [{ event }] = invocationsOf('authorizer');
+    expect(event).toMatchObject({
+      type: 'REQUEST',
+      methodArn: 'arn:aws:execute-api:eu-west-1:000000000000:abcde12345/prod/$connect',
+      queryStringParameters: { token: 'good', tag: 'b' },
+      multiValueQueryStringParameters: { token: ['good'], tag: ['a', 'b'] },
+      stageVariables: {},
+      requestContext: { routeKey: '$connect', eventType: 'CONNECT', stage: 'prod', apiId: 'abcde12345' },
+    });
+  });
+
+  test('reads a header identity source case-insensitively, and gives the authorizer empty query string maps', async () => {
+    await startGateway({ authorizer: { functionName: 'answerFromQuery', identitySource: ['route.request.header.Authorization'] } });
+    // no header: 401 without calling the authorizer
+    expect((await connect(gateway.url)).status).toBe(401);
+    expect(invocations).toEqual([]);
+    // the header, in any case: the authorizer runs (and, given no policy, denies)
+    const { status } = await connectWithHeaders(gateway.url, { authorization: 'Bearer x' });
+    expect(status).toBe(403);
+    expect(invocationsOf('answerFromQuery').map(({ event }) => event)).toEqual([expect.objectContaining({
+      queryStringParameters: {}, multiValueQueryStringParameters: {},
+    })]);
+  });
+
+  test('a stage variable identity source is always missing locally; a context identity source is always present', async () => {
+    await startGateway({ authorizer: { functionName: 'authorizer', identitySource: ['stageVariables.key'] } });
+    expect((await connect(`${gateway.url}?token=good`)).status).toBe(401);
+    await gateway.stop();
+    await startGateway({ authorizer: { functionName: 'authorizer', identitySource: ['route.request.querystring.token', 'context.identity.sourceIp'] } });
+    const { socket } = await connect(`${gateway.url}?token=good`);
+    expect(socket).toBeDefined();
+    socket!.close();
+    expect(invocationsOf('authorizer')).toHaveLength(1);
+  });
+
+  test('an authorizer that fails other than with Unauthorized, or answers nothing, refuses with 500 and 403', async () => {
+    await startGateway({ authorizer: { functionName: 'answerFromQuery', identitySource: ['route.request.querystring.answer'] } });
+    expect((await connect(`${gateway.url}?answer=fail`)).status).toBe(500);
+    expect((await connect(`${gateway.url}?answer=nothing`)).status).toBe(403);
+    expect(gatewayLog.map(({ statusCode, reason }) => [statusCode, reason])).toEqual([[500, 'authorizer failed'], [403, 'authorizer denied']]);
+    expect(invocationsOf('connect')).toEqual([]);
+  });
+
+  test('passes the context\'s strings, numbers and booleans to the routes, and nothing nested', async () => {
+    await startGateway({ authorizer: { functionName: 'answerFromQuery', identitySource: ['route.request.querystring.policy'] } });
+    const context = { name: 'ann', count: 3, admin: true, nested: { dropped: true }, list: ['dropped'] };
+    const { socket } = await connect(`${gateway.url}?policy=${encodeURIComponent(JSON.stringify(allow(METHOD_ARN)))}` +
+      `&context=${encodeURIComponent(JSON.stringify(context))}`);
+    socket!.close();
+    expect(invocationsOf('connect')[0].event.requestContext).toMatchObject({
+      authorizer: { name: 'ann', count: 3, admin: true, principalId: 'user-2', integrationLatency: 0 },
+    });
+    expect(Object.keys(invocationsOf('connect')[0].event.requestContext.authorizer!).sort())
+      .toEqual(['admin', 'count', 'integrationLatency', 'name', 'principalId']);
+  });
+
+  test.each<[string, unknown, boolean]>([
+    ['Allow on the method ARN', allow(METHOD_ARN), true],
+    ['Allow as a single statement object', { Version: '2012-10-17', Statement: allow(METHOD_ARN).Statement[0] }, true],
+    ['Allow on a wildcard of the API', allow('arn:aws:execute-api:eu-west-1:000000000000:abcde12345/*'), true],
+    ['Allow on *', allow('*'), true],
+    ['Allow on a list of resources that holds the method ARN', allow(['arn:aws:execute-api:eu-west-1:000000000000:other/*', METHOD_ARN]), true],
+    ['Allow of execute-api:* and another action', allow(METHOD_ARN, ['s3:GetObject', 'execute-api:*']), true],
+    ['Allow on another API', allow('arn:aws:execute-api:eu-west-1:000000000000:other/prod/$connect'), false],
+    ['Allow on a prefix of the method ARN', allow('arn:aws:execute-api:eu-west-1:000000000000:abcde12345/prod'), false],
+    ['Allow on a suffix of the method ARN', allow('execute-api:eu-west-1:000000000000:abcde12345/prod/$connect'), false],
+    ['Allow on letters of the method ARN in order', allow('arn:aws:execute-api:eu-west-1:000000000000:abcde12345/pro/$connect'), false],
+    ['Allow with a regular expression for a resource', allow('arn:aws:execute-api:eu-west-1:000000000000:abcde12345/prod/.connect'), false],
+    ['Allow of another action only', allow(METHOD_ARN, ['execute-api:ManageConnections']), false],
+    ['Allow and Deny on the method ARN', { Version: '2012-10-17', Statement: [...allow(METHOD_ARN).Statement, ...deny(METHOD_ARN).Statement] }, false],
+    ['Allow on the method ARN, Deny on another API', {
+      Version: '2012-10-17', Statement: [...deny('arn:aws:execute-api:eu-west-1:000000000000:other/*').Statement, ...allow(METHOD_ARN).Statement],
+    }, true],
+    ['Deny of another action on the method ARN, and Allow', {
+      Version: '2012-10-17', Statement: [...deny(METHOD_ARN, ['execute-api:ManageConnections']).Statement, ...allow(METHOD_ARN).Statement],
+    }, true],
+    ['an empty policy', { Version: '2012-10-17', Statement: [] }, false],
+    ['a policy without statements', { Version: '2012-10-17' }, false],
+  ])('evaluates the authorizer\'s policy as IAM does: %s', async (_name, policy, allowed) => {
+    await startGateway({ authorizer: { functionName: 'answerFromQuery', identitySource: ['route.request.querystring.policy'] } });
+    const { socket, status } = await connect(`${gateway.url}?policy=${encodeURIComponent(JSON.stringify(policy))}`);
+    socket?.close();
+    expect(status).toBe(allowed ? undefined : 403);
+    expect(invocationsOf('connect')).toHaveLength(allowed ? 1 : 0);
   });
 
   test('refuses with 403 on a Deny policy and 401 when the authorizer throws Unauthorized', async () => {
