@@ -232,6 +232,7 @@ describe('WebSocketGateway', () => {
       Version: '2012-10-17', Statement: [...deny(METHOD_ARN, ['execute-api:ManageConnections']).Statement, ...allow(METHOD_ARN).Statement],
     }, true],
     ['an empty policy', { Version: '2012-10-17', Statement: [] }, false],
+    ['a statement without an Effect', { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Resource: METHOD_ARN }] }, false],
     ['a policy without statements', { Version: '2012-10-17' }, false],
   ])('evaluates the authorizer\'s policy as IAM does: %s', async (_name, policy, allowed) => {
     await startGateway({ authorizer: { functionName: 'answerFromQuery', identitySource: ['route.request.querystring.policy'] } });
@@ -247,6 +248,7 @@ describe('WebSocketGateway', () => {
     expect((await connect(`${gateway.url}?token=throw-unauthorized`)).status).toBe(401);
     // the authorizer ran for each, and nothing behind it did
     expect(invocations.map(({ functionName }) => functionName)).toEqual(['authorizer', 'authorizer']);
+    expect(gatewayLog.map(({ statusCode, reason }) => [statusCode, reason])).toEqual([[403, 'authorizer denied'], [401, 'authorizer: Unauthorized']]);
   });
 
   test('refuses with the $connect integration\'s status when it is not 2xx', async () => {
