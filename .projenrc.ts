@@ -182,6 +182,7 @@ const STRYKER_TESTS = [
   'test/lambda/authorizer-token-matrix.test.ts',
   'test/lambda/connect-disconnect.test.ts',
   'test/lambda/echo.test.ts',
+  'test/local/connect-authorization.test.ts',
   'test/local/websocket-gateway.test.ts',
 ];
 new JsonFile(project, 'stryker.config.json', {
@@ -195,11 +196,10 @@ new JsonFile(project, 'stryker.config.json', {
     mutate: [
       'lambda/**/*.ts',
       '!lambda/**/index.ts',
-      // The gateway's $connect authorization: the authorizer call in handleUpgrade, authorize(), and the
-      // header lookup, identity-source and policy functions it uses.
-      'local/websocket-gateway.ts:241-253',
-      'local/websocket-gateway.ts:302-323',
-      'local/websocket-gateway.ts:514-543',
+      // The gateway's $connect authorization: identity sources, the authorizer's verdict and policy evaluation, and
+      // the gateway method that applies them.
+      'local/connect-authorization.ts',
+      'local/websocket-gateway.ts:237-248',
     ],
     jest: {
       projectType: 'custom',
