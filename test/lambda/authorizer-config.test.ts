@@ -21,6 +21,13 @@ describe('the authorizer\'s environment', () => {
     expect(config.tokenSource).toEqual({ kind: 'header', name: 'Authorization' });
   });
 
+  test('a token source name is trimmed, and a blank or missing one falls back to the default of its kind', () => {
+    expect(readAuthorizerConfig(authorizerEnv({ TOKEN_SOURCE_NAME: '  token  ' })).tokenSource).toEqual({ kind: 'querystring', name: 'token' });
+    expect(readAuthorizerConfig(authorizerEnv({ TOKEN_SOURCE_NAME: ' ' })).tokenSource).toEqual({ kind: 'querystring', name: 'idToken' });
+    const { TOKEN_SOURCE_NAME: _omitted, ...withoutName } = authorizerEnv({ TOKEN_SOURCE_KIND: 'header' });
+    expect(readAuthorizerConfig(withoutName).tokenSource).toEqual({ kind: 'header', name: 'Authorization' });
+  });
+
   test.each([
     ['USER_POOL_ID missing', { USER_POOL_ID: '' }, /USER_POOL_ID/],
     ['CLIENT_IDS missing', { CLIENT_IDS: ' ' }, /CLIENT_IDS/],

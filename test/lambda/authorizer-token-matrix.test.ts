@@ -141,6 +141,8 @@ const REFUSALS: RefusalCase[] = [
     carriers: inQuery(withClaims({ padding: 'x'.repeat(8 * 1024) })),
     reason: 'token-too-large',
   },
+  // 8 KB itself is within the limit: refused here only because it is no JWT
+  { name: 'a value of exactly 8 KB', carriers: inQuery('x'.repeat(8 * 1024)), reason: 'token-malformed' },
   {
     name: 'the parameter given twice',
     carriers: { queryStringParameters: { idToken: valid }, multiValueQueryStringParameters: { idToken: [valid, valid] } },
