@@ -37,6 +37,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cognito-identity-provider',
     '@types/aws-lambda',
     '@types/ws',
+    // Real Cognito clients, driven against the local identity endpoint in tests: their default sign-in is SRP.
+    'amazon-cognito-identity-js',
+    'aws-amplify@^6',
     'aws-cdk',
     'aws-jwt-verify',
     // The newest cdk-nag whose peer range admits the aws-cdk-lib floor above.
