@@ -24,8 +24,8 @@ export interface TokenSubject {
   readonly sub: string;
   readonly username: string;
   readonly groups: readonly string[];
-  readonly email?: string;
-  readonly emailVerified: boolean;
+  /** The user's attributes (`email`, `email_verified`, `custom:x`, ...), as the ID token carries them. */
+  readonly attributes: ReadonlyMap<string, string>;
   /** Epoch seconds of the password sign-in; kept across refreshes, as Cognito does. */
   readonly authTime: number;
   /** The `jti` family of the sign-in, shared by every token refreshed from it (Cognito's `origin_jti`). */
@@ -48,7 +48,7 @@ export function idTokenClaims(subject: TokenSubject, nowSeconds: number, validit
   return {
     'sub': subject.sub,
     ...(subject.groups.length > 0 ? { 'cognito:groups': [...subject.groups] } : {}),
-    'email_verified': subject.emailVerified,
+    ...(subject.attributes.has('email') ? { email_verified: subject.attributes.get('email_verified') === 'true' } : {}),
     'iss': subject.issuer,
     'cognito:username': subject.username,
     'origin_jti': subject.originJti,
@@ -59,8 +59,18 @@ export function idTokenClaims(subject: TokenSubject, nowSeconds: number, validit
     'exp': nowSeconds + validitySeconds,
     'iat': nowSeconds,
     'jti': randomUUID(),
-    ...(subject.email !== undefined ? { email: subject.email } : {}),
+    ...attributeClaims(subject.attributes),
   };
+}
+
+/** Every attribute but `sub` (already a claim); `*_verified` as booleans, as Cognito writes them. */
+function attributeClaims(attributes: ReadonlyMap<string, string>): Record<string, unknown> {
+  const claims: Record<string, unknown> = {};
+  for (const [name, value] of attributes) {
+    if (name === 'sub' || name === 'email_verified') continue;
+    claims[name] = name.endsWith('_verified') ? value === 'true' : value;
+  }
+  return claims;
 }
 
 /** Cognito's access token claims; it carries `client_id` and `username`, and has no `aud`. */

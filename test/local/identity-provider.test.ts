@@ -9,10 +9,12 @@ import {
   UserNotConfirmedException,
   RevokeTokenCommand,
   InvalidPasswordException,
+  UserNotFoundException,
+  CreateGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { ParameterValidationError } from 'aws-jwt-verify/error';
-import { LocalIdentityProvider, LocalIdentityServer, passwordPolicyViolation } from '../../local/identity';
+import { CodeDelivery, LocalIdentityProvider, LocalIdentityServer, passwordPolicyViolation } from '../../local/identity';
 
 const REGION = 'eu-west-1';
 const POOL_ID = 'eu-west-1_LocalPool1';
@@ -28,11 +30,14 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
   let provider: LocalIdentityProvider;
   let server: LocalIdentityServer;
   let cognito: CognitoIdentityProviderClient;
+  const codes: CodeDelivery[] = [];
+  const codeFor = (username: string) => codes.filter((delivery) => delivery.username === username).pop()!.code;
 
   beforeAll(async () => {
     provider = new LocalIdentityProvider({
       region: REGION,
       autoConfirmSignUp: false,
+      onCode: (delivery) => codes.push(delivery),
       userPools: [
         { userPoolId: POOL_ID, clientIds: [CLIENT_ID], autoVerifyEmail: true },
         { userPoolId: OTHER_POOL_ID, clientIds: [OTHER_POOL_CLIENT_ID] },
@@ -64,8 +69,8 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
       ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'alice', PASSWORD: 'Passw0rd!' },
     }))).rejects.toBeInstanceOf(UserNotConfirmedException);
 
-    // WHEN she confirms (any code: no code is ever sent locally) and signs in
-    await cognito.send(new ConfirmSignUpCommand({ ClientId: CLIENT_ID, Username: 'alice', ConfirmationCode: '123456' }));
+    // WHEN she confirms with the code sent to her email address, and signs in
+    await cognito.send(new ConfirmSignUpCommand({ ClientId: CLIENT_ID, Username: 'alice', ConfirmationCode: codeFor('alice') }));
     const signIn = await cognito.send(new InitiateAuthCommand({
       ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'alice', PASSWORD: 'Passw0rd!' },
     }));
@@ -119,6 +124,7 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
   });
 
   test('a created user carries cognito:groups in both tokens', async () => {
+    for (const GroupName of ['admins', 'staff']) await cognito.send(new CreateGroupCommand({ UserPoolId: POOL_ID, GroupName }));
     provider.createUser({ userPoolId: POOL_ID, username: 'admin', password: 'Adm1n-pass', email: 'admin@example.com', groups: ['admins', 'staff'] });
     const signIn = await cognito.send(new InitiateAuthCommand({
       ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'admin', PASSWORD: 'Adm1n-pass' },
@@ -127,18 +133,41 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
     expect(decodePayload(signIn.AuthenticationResult!.AccessToken!)['cognito:groups']).toEqual(['admins', 'staff']);
   });
 
-  test('a wrong password and an unknown user both get NotAuthorizedException with the same message', async () => {
+  test('a wrong password gets NotAuthorizedException; an unknown user UserNotFoundException (PreventUserExistenceErrors LEGACY)', async () => {
     provider.createUser({ userPoolId: POOL_ID, username: 'bob', password: 'Corr3ct-pass' });
     const wrongPassword = cognito.send(new InitiateAuthCommand({
       ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'bob', PASSWORD: 'wrong' },
     }));
     await expect(wrongPassword).rejects.toBeInstanceOf(NotAuthorizedException);
     await expect(wrongPassword).rejects.toThrow('Incorrect username or password.');
-    const unknownUser = cognito.send(new InitiateAuthCommand({
+    const unknown = cognito.send(new InitiateAuthCommand({
       ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'nobody', PASSWORD: 'wrong' },
     }));
-    await expect(unknownUser).rejects.toBeInstanceOf(NotAuthorizedException);
-    await expect(unknownUser).rejects.toThrow('Incorrect username or password.');
+    await expect(unknown).rejects.toBeInstanceOf(UserNotFoundException);
+    await expect(unknown).rejects.toThrow('User does not exist.');
+  });
+
+  test('with PreventUserExistenceErrors ENABLED an unknown user gets the wrong password\'s error', async () => {
+    const preventing = new LocalIdentityProvider({
+      region: REGION,
+      userPools: [{
+        userPoolId: POOL_ID, clientIds: [CLIENT_ID], clientSettings: [{ clientId: CLIENT_ID, preventUserExistenceErrors: true }],
+      }],
+    });
+    const preventingServer = await preventing.listen();
+    const client = new CognitoIdentityProviderClient({
+      region: REGION, endpoint: preventingServer.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const unknown = client.send(new InitiateAuthCommand({
+        ClientId: CLIENT_ID, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'nobody', PASSWORD: 'wrong' },
+      }));
+      await expect(unknown).rejects.toBeInstanceOf(NotAuthorizedException);
+      await expect(unknown).rejects.toThrow('Incorrect username or password.');
+    } finally {
+      client.destroy();
+      await preventingServer.close();
+    }
   });
 
   test('an unknown app client gets ResourceNotFoundException', async () => {
@@ -150,12 +179,15 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
   });
 
   test('signing up an existing username gets UsernameExistsException; confirming twice gets NotAuthorizedException (autoConfirmSignUp false)', async () => {
-    await cognito.send(new SignUpCommand({ ClientId: CLIENT_ID, Username: 'dave', Password: 'Passw0rd!' }));
+    await cognito.send(new SignUpCommand({
+      ClientId: CLIENT_ID, Username: 'dave', Password: 'Passw0rd!', UserAttributes: [{ Name: 'email', Value: 'dave@example.com' }],
+    }));
     await expect(cognito.send(new SignUpCommand({ ClientId: CLIENT_ID, Username: 'dave', Password: 'Other-pass1' })))
       .rejects.toBeInstanceOf(UsernameExistsException);
-    await cognito.send(new ConfirmSignUpCommand({ ClientId: CLIENT_ID, Username: 'dave', ConfirmationCode: '1' }));
-    await expect(cognito.send(new ConfirmSignUpCommand({ ClientId: CLIENT_ID, Username: 'dave', ConfirmationCode: '1' })))
-      .rejects.toBeInstanceOf(NotAuthorizedException);
+    await cognito.send(new ConfirmSignUpCommand({ ClientId: CLIENT_ID, Username: 'dave', ConfirmationCode: codeFor('dave') }));
+    const again = cognito.send(new ConfirmSignUpCommand({ ClientId: CLIENT_ID, Username: 'dave', ConfirmationCode: codeFor('dave') }));
+    await expect(again).rejects.toBeInstanceOf(NotAuthorizedException);
+    await expect(again).rejects.toThrow('User cannot be confirmed. Current status is CONFIRMED');
   });
 
   test('REFRESH_TOKEN_AUTH issues fresh tokens of the same sign-in, for the client that signed in only', async () => {
@@ -309,5 +341,11 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
   test('refuses a pool id from which aws-jwt-verify could not derive the issuer', () => {
     expect(() => new LocalIdentityProvider({ region: REGION, userPools: [{ userPoolId: 'MyPool', clientIds: [] }] }))
       .toThrow(/must look like a Cognito pool id/);
+  });
+
+  test('refuses settings for an app client the pool does not have, naming it', () => {
+    expect(() => new LocalIdentityProvider({
+      region: REGION, userPools: [{ userPoolId: POOL_ID, clientIds: [CLIENT_ID], clientSettings: [{ clientId: 'typo' }] }],
+    })).toThrow('clientSettings of eu-west-1_LocalPool1 names client "typo", which is not one of its clientIds');
   });
 });
