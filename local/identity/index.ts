@@ -1,6 +1,8 @@
 export * from './local-identity-provider';
 export * from './cognito-tokens';
-export { LocalUserPoolOptions, LocalGroupOptions } from './identity-state';
-export { LocalAppClientOptions, CloudFormationAppClientProperties, appClientFromTemplate } from './app-client-settings';
-export { CloudFormationPasswordPolicy, passwordPolicyViolation } from './password-policy';
-export { CodeDelivery, CodePurpose } from './verification-codes';
+export type { LocalUserPoolOptions, LocalGroupOptions } from './identity-state';
+export type { LocalAppClientOptions, CloudFormationAppClientProperties } from './app-client-settings';
+export { appClientFromTemplate } from './app-client-settings';
+export type { CloudFormationPasswordPolicy } from './password-policy';
+export { passwordPolicyViolation } from './password-policy';
+export type { CodeDelivery, CodePurpose } from './verification-codes';

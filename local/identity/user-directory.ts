@@ -83,7 +83,14 @@ export class UserPoolDirectory {
     attributes.set('sub', sub);
     const now = this.clock();
     const user: LocalUser = {
-      username, sub, attributes, status: request.status, autoConfirmed: false, createdAt: now, modifiedAt: now, groups: new Set(),
+      username,
+      sub,
+      attributes,
+      status: request.status,
+      autoConfirmed: false,
+      createdAt: now,
+      modifiedAt: now,
+      groups: new Set(),
       credential: createPasswordVerifier(this.poolName, username, request.password),
     };
     this.users.set(username, user);

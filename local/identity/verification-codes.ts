@@ -35,7 +35,10 @@ const VALIDITY_MS: Record<CodePurpose, number> = {
   VERIFY_ATTRIBUTE: 24 * 60 * 60 * 1000,
   FORGOT_PASSWORD: 60 * 60 * 1000,
 };
-/** Wrong guesses a code survives; then it is void and the client is told to wait, as Cognito does. */
+/**
+ * Wrong guesses a code survives; then it is void, and every try (the right code too, and the SDK's retries of
+ * the throttling error) gets LimitExceededException until a new code is sent.
+ */
 const MAX_WRONG_ATTEMPTS = 5;
 
 interface ActiveCode {
@@ -63,17 +66,14 @@ export class VerificationCodes {
     const key = keyOf(userPoolId, username, purpose, attributeName);
     const active = this.active.get(key);
     if (!active) throw CognitoErrors.expiredCode();
+    if (active.wrongAttempts >= MAX_WRONG_ATTEMPTS) throw CognitoErrors.attemptLimitExceeded();
     if (this.clock() > active.expiresAt) {
       this.active.delete(key);
       throw CognitoErrors.expiredCode();
     }
     if (!sameCode(active.code, code)) {
       active.wrongAttempts += 1;
-      if (active.wrongAttempts >= MAX_WRONG_ATTEMPTS) {
-        this.active.delete(key);
-        throw CognitoErrors.attemptLimitExceeded();
-      }
-      throw CognitoErrors.codeMismatch();
+      throw active.wrongAttempts >= MAX_WRONG_ATTEMPTS ? CognitoErrors.attemptLimitExceeded() : CognitoErrors.codeMismatch();
     }
     this.active.delete(key);
   }

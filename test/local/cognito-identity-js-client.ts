@@ -66,8 +66,10 @@ export function refreshSession(cognitoUser: CognitoUser, session: CognitoUserSes
 
 /** `signOut` with a callback: the library revokes the refresh token (RevokeToken) before clearing its cache. */
 export function signOut(cognitoUser: CognitoUser): Promise<void> {
+  // The library's typings declare the callback without arguments; it is called with the RevokeToken error, if any.
+  const signOutWithResult = cognitoUser.signOut as (callback: (error?: Error) => void) => void;
   return new Promise((resolve, reject) => {
-    cognitoUser.signOut((error) => (error ? reject(error) : resolve()));
+    signOutWithResult.call(cognitoUser, (error) => (error ? reject(error) : resolve()));
   });
 }
 

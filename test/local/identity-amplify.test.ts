@@ -2,8 +2,7 @@ import { Amplify } from 'aws-amplify';
 import {
   confirmResetPassword, confirmSignUp, fetchAuthSession, fetchUserAttributes, getCurrentUser, resetPassword, signIn, signOut, signUp,
 } from 'aws-amplify/auth';
-import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import { CLIENT_ID, IdentityFixture, jwtClaims, PASSWORD, POOL_ID, startIdentity } from './local-identity-fixture';
+import { CLIENT_ID, IdentityFixture, jwtClaims, PASSWORD, POOL_ID, startIdentity, tokenVerifier } from './local-identity-fixture';
 import { startTamperingProxy, TamperingProxy } from './tampering-proxy';
 
 /** Amplify's error for a call that must fail: its `name` is Cognito's `__type`. */
@@ -53,8 +52,7 @@ describe('Amplify v6 against the local identity endpoint, with only userPoolEndp
     expect(signedIn).toMatchObject({ isSignedIn: true, nextStep: { signInStep: 'DONE' } });
     expect(identity.codes.map((code) => code.purpose)).toEqual(['SIGN_UP']);
     const session = await fetchAuthSession();
-    const verifier = CognitoJwtVerifier.create({ userPoolId: POOL_ID, clientId: CLIENT_ID, tokenUse: 'id' });
-    verifier.cacheJwks(identity.provider.jwks(POOL_ID));
+    const verifier = tokenVerifier(identity.provider, 'id');
     expect(await verifier.verify(session.tokens!.idToken!.toString())).toMatchObject({ 'cognito:username': 'amy', 'sub': registered.userId });
     expect(await getCurrentUser()).toMatchObject({ username: 'amy', userId: registered.userId });
     expect(await fetchUserAttributes()).toMatchObject({ email: 'amy@example.com', email_verified: 'true', sub: registered.userId });

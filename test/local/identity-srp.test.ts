@@ -64,7 +64,7 @@ describe('USER_SRP_AUTH: the endpoint checks the PASSWORD_VERIFIER proof of a re
     proxy.rewrite = (operation, body) => {
       if (operation !== 'RespondToAuthChallenge') return body;
       const signature = Buffer.from(responses(body).PASSWORD_CLAIM_SIGNATURE, 'base64');
-      signature[0] ^= 0x01;
+      signature[0] = signature[0] === 0 ? 1 : 0;
       return { ...body, ChallengeResponses: { ...responses(body), PASSWORD_CLAIM_SIGNATURE: signature.toString('base64') } };
     };
     const error = await failure(signInThroughProxy());

@@ -1,4 +1,5 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { CodeDelivery, CodePurpose, LocalIdentityProvider, LocalIdentityProviderOptions, LocalIdentityServer } from '../../local/identity';
 
 export const REGION = 'eu-west-1';
@@ -64,4 +65,11 @@ export async function startIdentity(overrides: Partial<LocalIdentityProviderOpti
 /** The claims of a JWT, without verifying it (tests verify with aws-jwt-verify where that matters). */
 export function jwtClaims(jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'));
+}
+
+/** aws-jwt-verify's verifier for the fixture's pool and client, trusting the endpoint's JWKS (it would fetch it over https). */
+export function tokenVerifier(provider: LocalIdentityProvider, tokenUse: 'id' | 'access') {
+  const verifier = CognitoJwtVerifier.create({ userPoolId: POOL_ID, clientId: CLIENT_ID, tokenUse });
+  verifier.cacheJwks({ keys: provider.jwks(POOL_ID).keys.map((key) => ({ ...key })) });
+  return verifier;
 }

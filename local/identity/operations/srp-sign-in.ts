@@ -15,7 +15,8 @@ import {
 import { parseSrpTimestamp, TIMESTAMP_TOLERANCE_MS } from '../srp-timestamp';
 import { signInOutcome } from './sign-in-outcome';
 
-export function startSrpSignIn(state: IdentityState, pool: LocalUserPool, client: AppClientSettings, parameters: ReadonlyMap<string, string>): unknown {
+export function startSrpSignIn(state: IdentityState, pool: LocalUserPool, client: AppClientSettings,
+  parameters: ReadonlyMap<string, string>): unknown {
   const username = requiredParameter(parameters, 'USERNAME');
   const clientPublic = parseClientPublic(requiredParameter(parameters, 'SRP_A'));
   if (clientPublic === undefined) throw CognitoErrors.invalidParameter('SRP_A must be a hexadecimal number that is not 0 mod N');
@@ -46,7 +47,8 @@ export function startSrpSignIn(state: IdentityState, pool: LocalUserPool, client
   };
 }
 
-export function answerPasswordVerifier(state: IdentityState, pool: LocalUserPool, client: AppClientSettings, responses: ReadonlyMap<string, string>): unknown {
+export function answerPasswordVerifier(state: IdentityState, pool: LocalUserPool, client: AppClientSettings,
+  responses: ReadonlyMap<string, string>): unknown {
   const username = requiredParameter(responses, 'USERNAME');
   const secretBlock = requiredParameter(responses, 'PASSWORD_CLAIM_SECRET_BLOCK');
   const signature = requiredParameter(responses, 'PASSWORD_CLAIM_SIGNATURE');
