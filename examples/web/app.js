@@ -17,7 +17,11 @@ let session = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null');
 let connection;
 
 function cognitoSettings() {
-  return { endpoint: config.cognitoEndpoint || defaultCognitoEndpoint(config.region), clientId: config.userPoolClientId };
+  return {
+    endpoint: config.cognitoEndpoint || defaultCognitoEndpoint(config.userPoolId),
+    clientId: config.userPoolClientId,
+    userPoolId: config.userPoolId,
+  };
 }
 
 function showError(text) {
@@ -71,7 +75,7 @@ async function loadConfig() {
   }
   // The runtime's endpoints change on every start; a served config wins over a remembered one.
   config = served ?? stored ?? {};
-  for (const field of ['websocketUrl', 'region', 'userPoolClientId', 'cognitoEndpoint']) {
+  for (const field of ['websocketUrl', 'userPoolId', 'userPoolClientId', 'cognitoEndpoint']) {
     configForm.elements[field].value = config[field] ?? '';
   }
   if (config.demoUsername) signInForm.elements.username.value = config.demoUsername;

@@ -1,7 +1,8 @@
 // Cognito's InitiateAuth over its public JSON API, as a browser can call it without the AWS SDK:
-// USER_PASSWORD_AUTH to sign in, REFRESH_TOKEN_AUTH for a fresh ID token after a drop.
-// The same calls work against real Cognito (https://cognito-idp.<region>.amazonaws.com/)
+// USER_SRP_AUTH to sign in (the password never leaves the page), REFRESH_TOKEN_AUTH for a fresh ID
+// token after a drop. The same calls work against real Cognito (https://cognito-idp.<region>.amazonaws.com/)
 // and against the local runtime's identity endpoint.
+import { passwordVerifierResponses, startSrp } from './cognito-srp.js';
 
 /** An error Cognito returned: `type` is its `__type` (e.g. NotAuthorizedException). */
 export class CognitoError extends Error {
@@ -12,8 +13,9 @@ export class CognitoError extends Error {
   }
 }
 
-export function defaultCognitoEndpoint(region) {
-  return `https://cognito-idp.${region}.amazonaws.com/`;
+/** Cognito's endpoint in the region of the user pool (the part of its id before the underscore). */
+export function defaultCognitoEndpoint(userPoolId) {
+  return `https://cognito-idp.${userPoolId.split('_')[0]}.amazonaws.com/`;
 }
 
 async function callCognito(endpoint, operation, body) {
@@ -39,12 +41,15 @@ async function callCognito(endpoint, operation, body) {
   return result;
 }
 
-async function initiateAuth(endpoint, body) {
-  const result = await callCognito(endpoint, 'InitiateAuth', body);
+function authenticationResult(result) {
   if (!result.AuthenticationResult) {
     throw new CognitoError('ChallengeNotSupported', `this page cannot answer the ${result.ChallengeName} challenge`);
   }
   return result.AuthenticationResult;
+}
+
+async function initiateAuth(endpoint, body) {
+  return authenticationResult(await callCognito(endpoint, 'InitiateAuth', body));
 }
 
 /** Seconds since the epoch at which a JWT expires, from its payload (no verification: the server verifies). */
@@ -57,13 +62,23 @@ export function tokenExpiry(jwt) {
   }
 }
 
-/** Signs in with username and password; returns `{ idToken, refreshToken, expiresAt }`. */
-export async function signIn({ endpoint, clientId, username, password }) {
-  const result = await initiateAuth(endpoint, {
-    AuthFlow: 'USER_PASSWORD_AUTH',
+/** Signs in with username and password by SRP; returns `{ idToken, refreshToken, expiresAt }`. */
+export async function signIn({ endpoint, clientId, userPoolId, username, password }) {
+  const srp = startSrp();
+  const challenge = await callCognito(endpoint, 'InitiateAuth', {
+    AuthFlow: 'USER_SRP_AUTH',
     ClientId: clientId,
-    AuthParameters: { USERNAME: username, PASSWORD: password },
+    AuthParameters: { USERNAME: username, SRP_A: srp.srpA },
   });
+  if (challenge.ChallengeName !== 'PASSWORD_VERIFIER') authenticationResult(challenge);
+  const challengeResponses = await passwordVerifierResponses({
+    userPoolId, password, challengeParameters: challenge.ChallengeParameters, srp,
+  });
+  const result = authenticationResult(await callCognito(endpoint, 'RespondToAuthChallenge', {
+    ChallengeName: 'PASSWORD_VERIFIER',
+    ClientId: clientId,
+    ChallengeResponses: challengeResponses,
+  }));
   return { idToken: result.IdToken, refreshToken: result.RefreshToken, expiresAt: tokenExpiry(result.IdToken) };
 }
 

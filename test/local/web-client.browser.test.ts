@@ -99,13 +99,19 @@ describe('examples/web in headless Chromium against the local runtime', () => {
   test('takes its endpoints from the runtime\'s config.json', async () => {
     await page.goto(runtime.webUrl);
     expect(await page.inputValue('#config-form input[name=websocketUrl]')).toBe(runtime.websocketUrl);
+    expect(await page.inputValue('#config-form input[name=userPoolId]')).toBe(runtime.userPoolId);
     expect(await page.inputValue('#config-form input[name=userPoolClientId]')).toBe(runtime.userPoolClientId);
     expect(await page.inputValue('#config-form input[name=cognitoEndpoint]')).toBe(runtime.cognitoEndpoint);
   });
 
-  test('sign in, connect, send, see the echo', async () => {
+  test('sign in with SRP (the password never leaves the page), connect, send, see the echo', async () => {
+    const bodies: string[] = [];
+    page.on('request', (request) => bodies.push(request.postData() ?? ''));
     await signIn();
     await stateBecomes('signed-in');
+    const cognitoCalls = bodies.filter((body) => body.includes('"ClientId"')).map((body) => JSON.parse(body));
+    expect(cognitoCalls.map((call) => call.AuthFlow ?? call.ChallengeName)).toEqual(['USER_SRP_AUTH', 'PASSWORD_VERIFIER']);
+    expect(bodies.join('\n')).not.toContain(PASSWORD);
     expect(await page.textContent('#user')).toBe(USERNAME);
     await page.click('#connect');
     await stateBecomes('open');
