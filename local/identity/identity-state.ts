@@ -92,7 +92,7 @@ export class IdentityState {
   signedInCaller(accessToken: string): SignedInCaller {
     const claims = readAccessToken(accessToken, (issuer) => [...this.pools.values()].find((pool) => pool.issuer === issuer), this.clock());
     if (this.sessions.isRevoked(claims.originJti)) throw CognitoErrors.accessTokenRevoked();
-    const pool = [...this.pools.values()].find((candidate) => candidate.issuer === claims.issuer)!;
+    const { pool } = claims;
     const user = pool.directory.find(claims.username);
     // A deleted user's tokens were revoked with it; one created again under the same name has another sub.
     if (!user || user.sub !== claims.sub) throw CognitoErrors.accessTokenRevoked();

@@ -23,9 +23,9 @@ export interface AuthenticationTokens {
   readonly TokenType: 'Bearer';
 }
 
-/** What an access token says, once its signature, use and lifetime are checked. */
-export interface AccessTokenClaims {
-  readonly issuer: string;
+/** What an access token says, once its signature, use and lifetime are checked, and the pool that signed it. */
+export interface AccessTokenClaims<Pool extends PoolSigning> {
+  readonly pool: Pool;
   readonly clientId: string;
   readonly username: string;
   readonly sub: string;
@@ -56,7 +56,8 @@ export function issueTokens(pool: PoolSigning, client: AppClientSettings, user: 
  * The claims of an access token this endpoint issued and that is still valid, or Cognito's NotAuthorizedException
  * ("Invalid Access Token", "Access Token has expired").
  */
-export function readAccessToken(token: string, poolByIssuer: (issuer: string) => PoolSigning | undefined, nowMs: number): AccessTokenClaims {
+export function readAccessToken<Pool extends PoolSigning>(token: string, poolByIssuer: (issuer: string) => Pool | undefined,
+  nowMs: number): AccessTokenClaims<Pool> {
   const [header, payload, signature, ...rest] = token.split('.');
   if (!header || !payload || !signature || rest.length > 0) throw CognitoErrors.invalidAccessToken();
   const claims = parseJson(payload);
@@ -70,7 +71,7 @@ export function readAccessToken(token: string, poolByIssuer: (issuer: string) =>
     throw CognitoErrors.invalidAccessToken();
   }
   if (nowMs >= exp * 1000) throw CognitoErrors.accessTokenExpired();
-  return { issuer: pool.issuer, clientId, username, sub, originJti };
+  return { pool, clientId, username, sub, originJti };
 }
 
 const publicKeys = new WeakMap<KeyObject, KeyObject>();
