@@ -28,6 +28,7 @@ const N_HEX =
 export const SRP_N = BigInt(`0x${N_HEX}`);
 const N_BYTES = Buffer.from(N_HEX, 'hex');
 const SRP_G = 2n;
+const G_BYTES = Buffer.from([2]);
 const SRP_K = bigIntOf(sha256(srpBytes(SRP_N), srpBytes(SRP_G)));
 const KEY_INFO = Buffer.from('Caldera Derived Key', 'utf8');
 /** 256 bits, RFC 5054's minimum for the server's secret exponent. */
@@ -83,12 +84,19 @@ export function startServerExchange(clientPublic: bigint, verifier: bigint): Ser
   }
 }
 
-/** The 16-byte key both sides derive: HKDF(S = (A·v^u)^b mod N, salt u). Undefined if u = 0, which the protocol forbids. */
+/**
+ * The 16-byte key both sides derive: HKDF(S = (A·v^u)^b mod N, salt u). Undefined when u = 0, which the protocol
+ * forbids, or when A·v^u is 1 or N - 1, for which S would not depend on b.
+ */
 export function sessionKey(exchange: ServerExchange, verifier: bigint): Buffer | undefined {
   const u = bigIntOf(sha256(srpBytes(exchange.clientPublic), srpBytes(exchange.serverPublic)));
   if (u === 0n) return undefined;
-  const base = (exchange.clientPublic * modPow(verifier, u)) % SRP_N;
-  const sharedSecret = modPow(base, exchange.serverSecret);
+  let sharedSecret: bigint;
+  try {
+    sharedSecret = modPow((exchange.clientPublic * modPow(verifier, u)) % SRP_N, exchange.serverSecret);
+  } catch {
+    return undefined;
+  }
   return Buffer.from(hkdfSync('sha256', srpBytes(sharedSecret), srpBytes(u), KEY_INFO, 16));
 }
 
@@ -114,12 +122,17 @@ function verifierOf(poolName: string, userIdForSrp: string, password: string, sa
   return modPow(SRP_G, x);
 }
 
-/** base^exponent mod N by OpenSSL: a Diffie-Hellman key pair over N whose generator is `base` and private key `exponent`. */
+/**
+ * base^exponent mod N by OpenSSL, through a Diffie-Hellman key pair over N with generator 2 whose private key is
+ * the exponent: its public key is g^exponent, and its shared secret with `base` is base^exponent. (A key pair with
+ * `base` as its generator would be checked as a DH group first, which takes seconds for a 3072-bit prime.)
+ * OpenSSL refuses a base of 0, 1 or N - 1, or one outside 0..N: that throws, and the caller refuses the exchange.
+ */
 function modPow(base: bigint, exponent: bigint): bigint {
   if (exponent === 0n) return 1n;
-  const exchange = createDiffieHellman(N_BYTES, fixedWidth(base % SRP_N));
+  const exchange = createDiffieHellman(N_BYTES, G_BYTES);
   exchange.setPrivateKey(Buffer.from(hexOf(exponent), 'hex'));
-  return bigIntOf(exchange.generateKeys());
+  return bigIntOf(base === SRP_G ? exchange.generateKeys() : exchange.computeSecret(fixedWidth(base % SRP_N)));
 }
 
 function sha256(...parts: Buffer[]): Buffer {
