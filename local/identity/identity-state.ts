@@ -15,10 +15,13 @@ import { CodeDelivery, VerificationCodes } from './verification-codes';
 export interface LocalUserPoolOptions extends UserPoolSignInSettings {
   /** Must look like a real pool id (`<region>_<alphanumerics>`): aws-jwt-verify derives the issuer from it. */
   readonly userPoolId: string;
-  /** App clients with Cognito's default settings. */
-  readonly clientIds?: string[];
-  /** App clients with their template's settings (token lifetimes, auth flows). */
-  readonly clients?: LocalAppClientOptions[];
+  /** The pool's app clients. */
+  readonly clientIds: string[];
+  /**
+   * Settings of some of those clients, from their template (token lifetimes, auth flows, user existence errors).
+   * @default - every client has Cognito's defaults
+   */
+  readonly clientSettings?: LocalAppClientOptions[];
   /** `AutoVerifiedAttributes` includes `email`: sign-up sends a code to the email address, which confirms it. */
   readonly autoVerifyEmail?: boolean;
   /** Groups that exist from the start (the template's `AWS::Cognito::UserPoolGroup` resources). */
@@ -127,9 +130,14 @@ export class IdentityState {
       issuer: `https://cognito-idp.${this.region}.amazonaws.com/${options.userPoolId}`,
       signingKey: generatePoolSigningKey(),
     });
-    const clients = [...(options.clientIds ?? []).map((clientId) => ({ clientId })), ...(options.clients ?? [])];
-    for (const client of clients) {
-      this.clients.set(client.clientId, { settings: appClientSettings(client), userPoolId: options.userPoolId });
+    const settings = new Map((options.clientSettings ?? []).map((client) => [client.clientId, client]));
+    for (const clientId of settings.keys()) {
+      if (!options.clientIds.includes(clientId)) {
+        throw new Error(`clientSettings of ${options.userPoolId} names client "${clientId}", which is not one of its clientIds`);
+      }
+    }
+    for (const clientId of options.clientIds) {
+      this.clients.set(clientId, { settings: appClientSettings(settings.get(clientId) ?? { clientId }), userPoolId: options.userPoolId });
     }
   }
 }

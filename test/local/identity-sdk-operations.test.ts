@@ -34,8 +34,8 @@ describe('the AWS SDK v3 Cognito client, for every operation the local endpoint 
         aliasAttributes: ['email'],
         passwordPolicy: { MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true },
         groups: [{ groupName: 'members', description: 'from the template', precedence: 1 }],
-        clients: [
-          { clientId: CLIENT_ID },
+        clientIds: [CLIENT_ID, 'shortlivedclient', 'srponlyclient'],
+        clientSettings: [
           appClientFromTemplate('shortlivedclient', {
             IdTokenValidity: 5,
             AccessTokenValidity: 10,
