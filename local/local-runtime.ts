@@ -2,14 +2,17 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { AuthorizerSettings, findAuthorizerSettings } from './authorizer-settings';
-import { findResources, findWebSocketApis, readCloudAssembly, referencedLogicalId, StackArtifact, valueAt, WebSocketApiDefinition } from './cloud-assembly';
+import { findResources, findWebSocketApis, readCloudAssembly, StackArtifact, WebSocketApiDefinition } from './cloud-assembly';
 import { apiUrlLocalizer, routeFunctions } from './function-registration';
 import { companionScript, FunctionRunner } from './function-runner';
-import { CloudFormationPasswordPolicy, LocalIdentityProvider, LocalUserPoolOptions } from './identity';
+import { CodeDelivery, LocalIdentityProvider } from './identity';
+import type { SeedUser } from './identity/user-seed-file';
 import { LOCAL_COGNITO_ENDPOINT_ENV } from './jwks-interceptor';
 import { CloudFormationTableProperties, LocalDynamoDb, startLocalDynamoDb } from './local-dynamodb';
 import { LOCAL_ACCOUNT_ID, LocalResourceNames } from './local-resource-names';
+import { createLocalUsers, DEFAULT_DEMO_USER, DemoUser } from './local-users';
 import { TemplateResolver } from './template-resolver';
+import { localUserPools, requiredGroupsByPool } from './user-pools-from-template';
 import { startWebServer } from './web-server';
 import { WebSocketGateway } from './websocket-gateway';
 
@@ -27,8 +30,20 @@ export interface LocalRuntimeOptions {
   readonly idleTimeoutSeconds?: number;
   /** @default 7200 (API Gateway's) */
   readonly maxConnectionAgeSeconds?: number;
-  /** The user created at start in the first user pool, or false for none. @default - demo / a fixed demo password */
+  /**
+   * The user created at start in the pool clients sign in to, in every group the served APIs require; false for
+   * none. @default - demo / a fixed demo password
+   */
   readonly demoUser?: DemoUser | false;
+  /** More users to create in that pool, with their passwords, attributes and groups (`--users <file>`). @default - none */
+  readonly users?: readonly SeedUser[];
+  /**
+   * Confirms users at SignUp, as a pre-sign-up trigger that auto-confirms would (`--auto-confirm`). Otherwise SignUp
+   * leaves them unconfirmed, as Cognito does, and sends a code to `onCode`. @default false
+   */
+  readonly autoConfirmSignUp?: boolean;
+  /** Each code the identity endpoint sends (sign-up, forgot password, attribute verification). @default - discarded */
+  readonly onCode?: (delivery: CodeDelivery) => void;
   /** Directory of the web client served at `webUrl`. @default - the package's example web client */
   readonly webRoot?: string;
   /** Warm worker processes per function, at most. @default - the number of cores */
@@ -39,11 +54,8 @@ export interface LocalRuntimeOptions {
   readonly log?: (entry: Record<string, unknown>) => void;
 }
 
-export interface DemoUser {
-  readonly username: string;
-  readonly password: string;
-  readonly email?: string;
-}
+export { DEFAULT_DEMO_USER };
+export type { DemoUser };
 
 /** One served WebSocket API. */
 export interface LocalWebSocketApi {
@@ -87,9 +99,6 @@ export interface LocalRuntime extends LocalEndpoints {
   stop(): Promise<void>;
 }
 
-/** The demo user's password satisfies Cognito's default policy (upper, lower, digit, symbol, 8+). */
-export const DEFAULT_DEMO_USER: DemoUser = { username: 'demo', password: 'Demo-passw0rd!', email: 'demo@example.com' };
-
 /** What a step that starts something leaves for `stop()`, run in reverse order. */
 type Cleanup = () => Promise<void> | void;
 
@@ -132,7 +141,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   try {
     const userPools = localUserPools(context);
     const { api, ...authorizer } = findAuthorizerSettings({ apis, stacks, userPools, names, resolver, log: context.log });
-    const identity = new LocalIdentityProvider({ region, userPools });
+    const identity = new LocalIdentityProvider({
+      region, userPools, autoConfirmSignUp: options.autoConfirmSignUp ?? false, onCode: options.onCode,
+    });
     const dynamoDb = await startTables(context);
     const web = await startWebServer({ port: options.port, webRoot: options.webRoot, identity });
     context.cleanups.push(web.close);
@@ -140,7 +151,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const served = await startGateways(context, apis, runner);
     registerFunctions(context, served, runner);
     const main = served.find((candidate) => candidate.api === api) ?? served[0];
-    const demoUser = createDemoUser(options.demoUser, identity, authorizer.userPoolId);
+    const demoUser = createLocalUsers(identity, {
+      userPoolId: authorizer.userPoolId, demoUser: options.demoUser, users: options.users, requiredGroups: requiredGroupsByPool(context),
+    });
     const endpoints: LocalEndpoints = {
       websocketUrl: main.gateway.url,
       callbackUrl: main.gateway.callbackUrl,
@@ -159,22 +172,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await stop();
     throw error;
   }
-}
-
-/** Every user pool of the app with its app clients, as the identity endpoint serves them. */
-function localUserPools({ stacks, names, resolver }: RuntimeContext): LocalUserPoolOptions[] {
-  const clients = findResources(stacks, 'AWS::Cognito::UserPoolClient');
-  return findResources(stacks, 'AWS::Cognito::UserPool').map((pool) => {
-    const autoVerify = pool.properties.AutoVerifiedAttributes;
-    return {
-      userPoolId: names.nameOf(pool.stack, pool.logicalId),
-      clientIds: clients
-        .filter((client) => client.stack === pool.stack && referencedLogicalId(client.properties.UserPoolId) === pool.logicalId)
-        .map((client) => names.nameOf(client.stack, client.logicalId)),
-      autoVerifyEmail: Array.isArray(autoVerify) && autoVerify.includes('email'),
-      passwordPolicy: resolver.resolve(pool.stack, valueAt(pool.properties, 'Policies', 'PasswordPolicy')) as CloudFormationPasswordPolicy | undefined,
-    };
-  });
 }
 
 /** DynamoDB, with each table created from its own template definition under its local name. */
@@ -247,14 +244,6 @@ function registerFunctions(context: RuntimeContext, served: ServedApi[], runner:
   const localizeUrls = apiUrlLocalizer(served.map(({ apiId, gateway }) => ({ apiId, port: gateway.port })), context.region);
   const functions = routeFunctions(served.map(({ api }) => api), { ...context, inlineCodeDirectory, localizeUrls });
   for (const fn of functions) runner.register(fn);
-}
-
-/** The demo user, created in the pool clients sign in to, unless the options say none. */
-function createDemoUser(option: DemoUser | false | undefined, identity: LocalIdentityProvider, userPoolId: string | undefined): DemoUser | undefined {
-  if (option === false || !userPoolId) return undefined;
-  const demoUser = option ?? DEFAULT_DEMO_USER;
-  identity.createUser({ userPoolId, ...demoUser });
-  return demoUser;
 }
 
 function describeServedApi({ api, apiId, gateway }: ServedApi): LocalWebSocketApi {

@@ -98,6 +98,11 @@ export class LocalIdentityProvider {
     if (!directory.listGroups().some((group) => group.groupName === groupName)) directory.addGroup({ groupName });
   }
 
+  /** The names of the pool's groups. */
+  groupNames(userPoolId: string): string[] {
+    return this.state.pool(userPoolId).directory.listGroups().map((group) => group.groupName);
+  }
+
   /** Serves one HTTP request: Cognito's JSON API (POST), a pool's JWKS or OpenID configuration (GET), CORS preflight. */
   handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     return serveCognitoRequest(this.state, req, res);

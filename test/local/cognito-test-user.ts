@@ -1,4 +1,6 @@
-import { CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminConfirmSignUpCommand, CognitoIdentityProviderClient, InitiateAuthCommand, SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { Jwks } from 'aws-jwt-verify/jwk';
 import { LocalIdentityProvider } from '../../local/identity';
@@ -7,6 +9,7 @@ import { LocalIdentityProvider } from '../../local/identity';
 export interface LocalCognitoEndpoints {
   readonly region: string;
   readonly cognitoEndpoint: string;
+  readonly userPoolId?: string;
   readonly userPoolClientId?: string;
 }
 
@@ -26,7 +29,10 @@ export async function signIn(endpoints: LocalCognitoEndpoints, username: string,
   }
 }
 
-/** Signs up a new user with an email address (which the test apps' pools auto-verify), then signs in; returns the ID token. */
+/**
+ * Signs up a new user with an email address, confirms them as an administrator would (AdminConfirmSignUp: the
+ * runtime does not auto-confirm), then signs in; returns the ID token.
+ */
 export async function signUpAndSignIn(endpoints: LocalCognitoEndpoints, username: string): Promise<string> {
   const cognito = cognitoClient(endpoints);
   try {
@@ -36,6 +42,7 @@ export async function signUpAndSignIn(endpoints: LocalCognitoEndpoints, username
       Password: PASSWORD,
       UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }],
     }));
+    await cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: endpoints.userPoolId, Username: username }));
   } finally {
     cognito.destroy();
   }
