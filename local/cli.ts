@@ -1,6 +1,6 @@
 /**
  * `cdk-cognito-websocket-api local [--app <cdk.out directory | app command>] [--port N] [--json] [--region R]
- *   [--idle-timeout S] [--max-connection-age S] [--no-demo-user]`
+ *   [--idle-timeout S] [--max-connection-age S] [--no-demo-user] [--users <file>] [--auto-confirm]`
  *
  * Synthesizes the CDK app of the current directory (its cdk.json `app` command), or takes an existing cloud
  * assembly, and serves its WebSocket APIs on 127.0.0.1 until Ctrl-C.
@@ -9,6 +9,9 @@ import { spawn } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { codeAnnouncementEvent, codeAnnouncementLine } from './code-announcement';
+import type { CodeDelivery } from './identity';
+import { parseUserSeedFile, SeedUser } from './identity/user-seed-file';
 import { LocalRuntime, startLocalRuntime } from './local-runtime';
 
 const USAGE = `Usage: cdk-cognito-websocket-api local [options]
@@ -25,6 +28,9 @@ Options:
   --idle-timeout <s>         close a connection idle this long (default: 600, API Gateway's)
   --max-connection-age <s>   close a connection this old (default: 7200, API Gateway's)
   --no-demo-user             do not create the demo user
+  --users <file>             create these users at start: a JSON array of
+                             { "username", "password", "email"?, "attributes"?, "groups"? }
+  --auto-confirm             confirm users at sign-up; otherwise they confirm with the code printed here
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -47,6 +53,8 @@ export async function main(argv: string[]): Promise<number> {
       'idle-timeout': { type: 'string' },
       'max-connection-age': { type: 'string' },
       'no-demo-user': { type: 'boolean', default: false },
+      'users': { type: 'string' },
+      'auto-confirm': { type: 'boolean', default: false },
       'help': { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -55,7 +63,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  const users = values.users ? readUsers(values.users) : undefined;
   const cloudAssembly = await synthesize(values.app);
+  // Codes sent before the endpoints line wait for it: a program reading --json expects that line first.
+  const codes = new CodeAnnouncer(values.json!);
   const runtime = await startLocalRuntime({
     cloudAssembly,
     port: wholeNumber('--port', values.port!),
@@ -63,11 +74,15 @@ export async function main(argv: string[]): Promise<number> {
     idleTimeoutSeconds: values['idle-timeout'] ? wholeNumber('--idle-timeout', values['idle-timeout']) : undefined,
     maxConnectionAgeSeconds: values['max-connection-age'] ? wholeNumber('--max-connection-age', values['max-connection-age']) : undefined,
     demoUser: values['no-demo-user'] ? false : undefined,
+    users,
+    autoConfirmSignUp: values['auto-confirm'],
+    onCode: (delivery) => codes.announce(delivery),
     log: (entry) => process.stderr.write(JSON.stringify(entry) + '\n'),
   });
   // Listen for Ctrl-C before telling anyone the endpoints: a caller may stop us as soon as it reads them.
   const interrupted = untilInterrupted();
-  printEndpoints(runtime, values.json!);
+  printEndpoints(runtime, values.json!, values['auto-confirm']!);
+  codes.start();
   await interrupted;
   await runtime.stop();
   return 0;
@@ -80,6 +95,38 @@ function wholeNumber(option: string, value: string): number {
 }
 
 class UsageError extends Error {}
+
+function readUsers(file: string): SeedUser[] {
+  if (!existsSync(file)) throw new UsageError(`--users: ${file} does not exist`);
+  try {
+    return parseUserSeedFile(readFileSync(file, 'utf8'), file);
+  } catch (error) {
+    throw new UsageError(`--users: ${(error as Error).message}`);
+  }
+}
+
+/** Prints each code the identity endpoint sends, where Cognito would have emailed it: a line, or a JSON event line. */
+class CodeAnnouncer {
+  private pending: CodeDelivery[] | undefined = [];
+
+  constructor(private readonly json: boolean) {}
+
+  announce(delivery: CodeDelivery): void {
+    if (this.pending) this.pending.push(delivery);
+    else this.write(delivery);
+  }
+
+  /** From now on codes are printed as they come; the ones sent so far first. */
+  start(): void {
+    const pending = this.pending ?? [];
+    this.pending = undefined;
+    for (const delivery of pending) this.write(delivery);
+  }
+
+  private write(delivery: CodeDelivery): void {
+    process.stdout.write(`${this.json ? JSON.stringify(codeAnnouncementEvent(delivery)) : codeAnnouncementLine(delivery)}\n`);
+  }
+}
 
 /** The cloud assembly directory to serve: given, or written by running the app as the CDK CLI would. */
 async function synthesize(app: string | undefined): Promise<string> {
@@ -113,7 +160,7 @@ async function synthesize(app: string | undefined): Promise<string> {
   return outdir;
 }
 
-function printEndpoints(runtime: LocalRuntime, json: boolean): void {
+function printEndpoints(runtime: LocalRuntime, json: boolean, autoConfirm: boolean): void {
   // The documented endpoints line: what /config.json serves, plus the demo user's credentials.
   const endpoints = { ...runtime.endpoints, demoUser: runtime.demoUser };
   if (json) {
@@ -131,8 +178,18 @@ function printEndpoints(runtime: LocalRuntime, json: boolean): void {
     `  DynamoDB          ${runtime.dynamoDbEndpoint}   tables ${Object.values(runtime.tableNames).join(', ') || '-'}`,
     `  Web client        ${runtime.webUrl}`,
   );
-  if (runtime.demoUser) lines.push(`  Demo user         ${runtime.demoUser.username} / ${runtime.demoUser.password}`);
-  lines.push('', 'Press Ctrl-C to stop.', '');
+  if (runtime.demoUser) {
+    const groups = runtime.demoUser.groups?.length ? `   groups ${runtime.demoUser.groups.join(', ')}` : '';
+    lines.push(`  Demo user         ${runtime.demoUser.username} / ${runtime.demoUser.password}${groups}`);
+  }
+  lines.push(
+    '',
+    autoConfirm
+      ? 'Users are confirmed at sign-up (--auto-confirm).'
+      : 'Codes the identity endpoint sends (sign-up, password reset, email change) appear below; --auto-confirm skips sign-up codes.',
+    'Press Ctrl-C to stop.',
+    '',
+  );
   process.stdout.write(lines.join('\n'));
 }
 
