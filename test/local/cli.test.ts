@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { createConnection, createServer, Server, Socket } from 'net';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { NotAuthorizedException } from '@aws-sdk/client-cognito-identity-provider';
+import { UserNotFoundException } from '@aws-sdk/client-cognito-identity-provider';
 import { CliProcess, ensureStopped, exitWithin, startCli } from './cli-process';
 import { signIn } from './cognito-test-user';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
@@ -161,10 +161,12 @@ describe('cdk-cognito-websocket-api local', () => {
     const running = startOnAssembly('--no-demo-user');
     try {
       const endpoints = JSON.parse(await running.firstLine);
-      // THEN no credentials are printed, and the default demo user cannot sign in
+      // THEN no credentials are printed, and the default demo user does not exist (the fixture's client leaves
+      // PreventUserExistenceErrors at Cognito's default, LEGACY, so Cognito says so)
       expect(endpoints).not.toHaveProperty('demoUser');
       const attempt = signIn(endpoints, DEFAULT_DEMO_USER.username, DEFAULT_DEMO_USER.password);
-      await expect(attempt).rejects.toBeInstanceOf(NotAuthorizedException);
+      await expect(attempt).rejects.toBeInstanceOf(UserNotFoundException);
+      await expect(attempt).rejects.toThrow('User does not exist.');
       running.child.kill('SIGINT');
       expect(await exitWithin(running, 'the bin after Ctrl-C')).toBe(0);
     } finally {
