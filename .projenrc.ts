@@ -1,6 +1,9 @@
 import { awscdk, javascript, JsonFile } from 'projen';
 import { HandlerAssets } from './src/wire-contract';
 
+/** The version of the first release; later versions follow from the commit history. */
+const FIRST_VERSION = '0.1.0';
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-cognito-websocket-api',
   description:
@@ -24,9 +27,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
   minNodeVersion: '20.0.0',
 
-  // CI is .ci/run on a clean clone; no GitHub workflows, release automation or bots.
+  // CI is .ci/run on a clean clone; no GitHub workflows or bots. A maintainer cuts a release by hand with
+  // `npm run release`, the task recomposed below.
   github: false,
-  release: false,
+  release: true,
+  // Below 1.0 the API may still change between minor versions; jsii marks every API experimental in .jsii and API.md.
+  stability: 'experimental',
+  // No release tag yet: the first release is FIRST_VERSION, not projen's 0.0.0. After it, the Conventional Commits
+  // since the last tag decide (below 1.0 a breaking change bumps the minor version, anything else the patch).
+  nextVersionCommand: `node -e "process.stdout.write(process.env.LATEST_TAG ? '' : '${FIRST_VERSION}')"`,
   depsUpgrade: false,
   pullRequestTemplate: false,
 
@@ -230,5 +239,52 @@ project.npmignore?.exclude('/stryker.config.json', '/reports/');
 project.gitignore.exclude('/assets/');
 project.npmignore?.include('/assets/');
 project.npmignore?.exclude('/lambda/', '/local/', '/examples/', '/.ci/');
+
+// `npm run release` cuts a release from a clean work tree, in one command. projen's own release task bumps, builds and
+// resets the version; it writes no CHANGELOG.md and no tag (its GitHub workflow does), so it is recomposed here:
+//  1. refuse a work tree with changes: the tag must describe exactly what is packed;
+//  2. bump: the version from the latest tag and the Conventional Commits since it (projen, commit-and-tag-version),
+//     written into package.json and, with the generated changelog entry, into dist/;
+//  3. add that version's entry to CHANGELOG.md and commit it, before the build, so the tarball carries it;
+//  4. build: compile, test, and pack dist/js/*.tgz with the bumped version;
+//  5. reset package.json to 0.0.0 (projen's convention: the version lives in the tag and in the tarball, so no commit
+//     edits it and parallel branches never conflict on it), and fail if the build changed a committed file;
+//  6. `npm publish --dry-run` on the tarball, offline: it is publishable;
+//  7. tag the release commit.
+// Run again with no new commit, it rebuilds the same version from the same commit: no new entry, commit or tag.
+const RELEASE_NOTES_DIR = 'release-notes';
+const releaseTask = project.tasks.tryFind('release')!;
+const bumpTask = project.tasks.tryFind('bump')!;
+const unbumpTask = project.tasks.tryFind('unbump')!;
+const releaseEnv = {
+  BUMPFILE: bumpTask.envVars.BUMPFILE,
+  RELEASETAG: bumpTask.envVars.RELEASETAG,
+  CHANGELOG: bumpTask.envVars.CHANGELOG,
+  PROJECT_CHANGELOG: 'CHANGELOG.md',
+  RELEASE_NOTES: RELEASE_NOTES_DIR,
+};
+const releaseScript = (name: string) => `ts-node --project projenrc/tsconfig.json projenrc/${name}.ts`;
+const releaseChangelog = project.addTask('release:changelog', {
+  description: 'Add the bumped version\'s entry to CHANGELOG.md and commit it (a step of release)',
+  env: releaseEnv,
+  exec: releaseScript('release-changelog'),
+});
+const releaseTag = project.addTask('release:tag', {
+  description: 'Tag the release commit, unless its tag already marks it (a step of release)',
+  env: releaseEnv,
+  exec: releaseScript('release-tag'),
+});
+releaseTask.reset(releaseScript('release-preflight'));
+releaseTask.execArgs(['rm', '-fr', 'dist']);
+releaseTask.spawn(bumpTask);
+releaseTask.spawn(releaseChangelog);
+releaseTask.spawn(project.buildTask);
+releaseTask.spawn(unbumpTask);
+releaseTask.exec('git diff --ignore-space-at-eol --exit-code');
+releaseTask.exec('npm publish --dry-run --offline dist/js/*.tgz');
+releaseTask.spawn(releaseTag);
+// projen skips the bump when HEAD is a release commit; here a release run twice rebuilds the version HEAD is tagged with.
+project.tryFindObjectFile('.projen/tasks.json')?.addDeletionOverride('tasks.bump.condition');
+project.npmignore?.exclude(`/${RELEASE_NOTES_DIR}/`, '/SECURITY.md');
 
 project.synth();
