@@ -11,6 +11,7 @@ assertTagFreeOrAtHead(tag);
 if (taggedCommit(tag) === headCommit()) {
   console.log(`${tag} already marks HEAD: nothing to tag`);
 } else {
-  git('tag', '--annotate', tag, '--file', releaseFile('CHANGELOG'));
+  // verbatim: git's default cleanup would strip the entry's Markdown headings as comment lines
+  git('tag', '--annotate', '--cleanup=verbatim', tag, '--file', releaseFile('CHANGELOG'));
   console.log(`Tagged ${tag}. To publish: git push --follow-tags, then npm publish dist/js/*.tgz`);
 }
