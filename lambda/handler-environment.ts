@@ -11,3 +11,8 @@ export function requiredEnv(env: NodeJS.ProcessEnv, name: string): string {
 export function commaList(value: string | undefined): string[] {
   return (value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
 }
+
+/** Splits a space-separated list (OAuth scopes, which cannot contain spaces): `' a  b '` is `['a', 'b']`. */
+export function spaceList(value: string | undefined): string[] {
+  return (value ?? '').split(/\s+/).filter((item) => item !== '');
+}

@@ -14,7 +14,8 @@ import { suppressNag, suppressRouteAuthorizationNag } from './nag';
 import { TokenSource } from './token-source';
 import { TokenUse } from './token-use';
 import {
-  validateConnectionTtl, validateRequiredGroups, validateRouteKey, validateStageName, validateThrottle, validateUserPoolClients,
+  validateConnectionTtl, validateRequiredGroups, validateRequiredScopes, validateRouteKey, validateStageName, validateThrottle,
+  validateUserPoolClients,
 } from './validation';
 import {
   API_DESCRIPTION_METADATA_TYPE, ApiDescription, ConnectionAttributes, DEFAULT_CONNECTION_TTL_SECONDS, HandlerAssetName, HandlerAssets,
@@ -55,6 +56,16 @@ export interface CognitoAuthorizedWebSocketApiProps {
    * @default TokenSource.queryString('idToken')
    */
   readonly tokenSource?: TokenSource;
+
+  /**
+   * OAuth scopes of which the access token must hold at least one (its `scope` claim), e.g.
+   * `['chat/read']` for a scope of a resource server, or `['aws.cognito.signin.user.admin']`,
+   * which Cognito puts in every access token of a sign-in through its API. Only access tokens
+   * carry scopes: needs `tokenUse: TokenUse.ACCESS`.
+   *
+   * @default - an access token with any scopes, or none, may connect
+   */
+  readonly requiredScopes?: string[];
 
   /**
    * Cognito groups of which the user must be in at least one (`cognito:groups` claim).
@@ -160,6 +171,7 @@ interface Settings {
   readonly stageName: string;
   readonly connectionTtl: Duration;
   readonly requiredGroups: string[];
+  readonly requiredScopes: string[];
   readonly throttle: Required<apigwv2.ThrottleSettings>;
   readonly tokenUse: TokenUse;
   readonly tokenSource: TokenSource;
@@ -363,6 +375,8 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       [HandlerEnvironment.TOKEN_SOURCE_KIND]: settings.tokenSource.kind,
       [HandlerEnvironment.TOKEN_SOURCE_NAME]: settings.tokenSource.name,
       [HandlerEnvironment.REQUIRED_GROUPS]: settings.requiredGroups.join(','),
+      // Scope tokens cannot contain spaces (RFC 6749), so the list is space-separated, as in the token's claim.
+      ...(settings.requiredScopes.length > 0 ? { [HandlerEnvironment.REQUIRED_SCOPES]: settings.requiredScopes.join(' ') } : {}),
     }, Duration.seconds(5));
   }
 
@@ -526,6 +540,8 @@ function settingsOf(props: CognitoAuthorizedWebSocketApiProps): Settings {
   const connectionTtl = props.connectionTtl ?? Duration.seconds(DEFAULT_CONNECTION_TTL_SECONDS);
   validateConnectionTtl(connectionTtl);
   validateRequiredGroups(props.requiredGroups);
+  const tokenUse = props.tokenUse ?? TokenUse.ID;
+  validateRequiredScopes(props.requiredScopes, tokenUse.value);
   // A limit left out keeps its default: an unset limit would leave only the account's.
   const throttle = {
     rateLimit: props.throttle?.rateLimit ?? DEFAULT_THROTTLE.rateLimit,
@@ -537,8 +553,9 @@ function settingsOf(props: CognitoAuthorizedWebSocketApiProps): Settings {
     stageName,
     connectionTtl,
     requiredGroups: props.requiredGroups ?? [],
+    requiredScopes: props.requiredScopes ?? [],
     throttle,
-    tokenUse: props.tokenUse ?? TokenUse.ID,
+    tokenUse,
     tokenSource: props.tokenSource ?? TokenSource.queryString(),
     removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     accessLogging,

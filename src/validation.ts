@@ -7,6 +7,7 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { IConstruct } from 'constructs';
+import { TokenUses } from './wire-contract';
 
 /** API Gateway v2 stage names: letters, digits, hyphens and underscores, at most 128. */
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
@@ -17,6 +18,27 @@ const LONGEST_CONNECTION_TTL = Duration.days(7);
 const GROUP_NAME_MAX_LENGTH = 128;
 /** Characters API Gateway accepts in a query string identity source, and that need no URL encoding. */
 const QUERY_STRING_NAME = /^[A-Za-z0-9_.~-]{1,128}$/;
+/** An HTTP header name (RFC 9110 token characters); API Gateway's identity source name is at most 128 characters. */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
+/**
+ * Headers of the WebSocket handshake itself, or that the browser sets, which cannot carry a client's token
+ * (lower-cased), and why.
+ */
+const HEADERS_THAT_CANNOT_CARRY_A_TOKEN: Record<string, string> = {
+  'sec-websocket-protocol': 'it carries the subprotocols the client offers',
+  'sec-websocket-key': 'it is the handshake\'s nonce',
+  'sec-websocket-version': 'it is the handshake\'s protocol version',
+  'sec-websocket-extensions': 'it negotiates the handshake\'s extensions',
+  'host': 'it names the API\'s host',
+  'connection': 'it is part of the handshake',
+  'upgrade': 'it is part of the handshake',
+  'origin': 'the browser sets it',
+  'cookie': 'it holds name=value pairs, not one token',
+};
+
+const SCOPE_MAX_LENGTH = 256;
+/** An OAuth scope-token (RFC 6749, section 3.3): printable ASCII except space, `"` and backslash. */
+const SCOPE_TOKEN = new RegExp(`^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,${SCOPE_MAX_LENGTH}}$`);
 
 /** Routes the construct owns; a user's handler goes on `$default` through `defaultRouteHandler`. */
 const RESERVED_ROUTES = ['$connect', '$disconnect', '$default'];
@@ -50,6 +72,32 @@ export function validateRequiredGroups(groups: string[] | undefined): void {
       throw new Error(
         `requiredGroups entry '${group}' is not a Cognito group name: use 1 to ${GROUP_NAME_MAX_LENGTH} characters ` +
         'without commas or surrounding whitespace',
+      );
+    }
+  }
+}
+
+/**
+ * OAuth scopes of which an access token must hold one; only access tokens carry scopes. A scope that is a token (a
+ * resource server's identifier) is let through: only deployment knows it.
+ */
+export function validateRequiredScopes(scopes: string[] | undefined, tokenUse: string): void {
+  if (scopes === undefined) return;
+  if (tokenUse !== TokenUses.ACCESS) {
+    throw new Error(
+      `requiredScopes [${scopes.map((scope) => `'${scope}'`).join(', ')}] needs access tokens, and tokenUse is TokenUse.ID: ID tokens carry no ` +
+      'scopes, so every connection would be refused. Set tokenUse: TokenUse.ACCESS (clients then connect with their access ' +
+      'token), or omit requiredScopes',
+    );
+  }
+  if (scopes.length === 0) {
+    throw new Error('requiredScopes is empty, which would admit nobody: list at least one scope, or omit requiredScopes to admit any access token');
+  }
+  for (const scope of scopes) {
+    if (!Token.isUnresolved(scope) && !SCOPE_TOKEN.test(scope)) {
+      throw new Error(
+        `requiredScopes entry '${scope}' is not an OAuth scope: use 1 to ${SCOPE_MAX_LENGTH} printable characters without spaces, ` +
+        'quotes or backslashes, e.g. \'chat/read\' (resource server identifier/scope name)',
       );
     }
   }
@@ -105,5 +153,21 @@ export function validateTokenQueryStringName(name: string): void {
       `tokenSource: TokenSource.queryString('${name}') is not a usable query string parameter name; ` +
       'use 1 to 128 of the characters A-Z a-z 0-9 _ . ~ -, e.g. TokenSource.queryString(\'idToken\')',
     );
+  }
+}
+
+export function validateTokenHeaderName(name: string): void {
+  if (!HEADER_NAME.test(name)) {
+    throw new Error(
+      `tokenSource: TokenSource.header('${name}') is not a usable header name; use 1 to 128 letters, digits or ` +
+      '!#$%&\'*+.^_`|~- (no spaces or colons), e.g. TokenSource.header(\'Authorization\')',
+    );
+  }
+  const reason = HEADERS_THAT_CANNOT_CARRY_A_TOKEN[name.toLowerCase()];
+  if (reason) {
+    const fix = name.toLowerCase() === 'sec-websocket-protocol'
+      ? 'use TokenSource.subprotocol(), which answers with the application protocol and never echoes the token'
+      : 'name a header of your own, e.g. TokenSource.header(\'Authorization\')';
+    throw new Error(`tokenSource: TokenSource.header('${name}') cannot carry the token: ${reason}; ${fix}`);
   }
 }

@@ -33,6 +33,8 @@ export const HandlerEnvironment = {
   TOKEN_SOURCE_NAME: 'TOKEN_SOURCE_NAME',
   /** Comma-separated Cognito groups, one of which the user must be in; empty for none (authorizer). */
   REQUIRED_GROUPS: 'REQUIRED_GROUPS',
+  /** Space-separated OAuth scopes of which an access token must hold one; empty for none (authorizer). */
+  REQUIRED_SCOPES: 'REQUIRED_SCOPES',
   /** Name of the connections table (connect, disconnect, echo). */
   TABLE_NAME: 'TABLE_NAME',
   /** Seconds after connect at which a row's `removedAt` TTL falls (connect). */
@@ -53,6 +55,8 @@ export const AuthorizerContextKeys = {
   TOKEN_USE: 'tokenUse',
   /** The token's `exp`, epoch seconds. */
   EXP: 'exp',
+  /** The access token's `scope` claim: its OAuth scopes, space-separated as issued; absent for ID tokens. */
+  SCOPE: 'scope',
 } as const;
 
 /**
@@ -90,10 +94,13 @@ export const DEFAULT_TOKEN_QUERY_STRING_PARAMETER = 'idToken';
 /** The header that carries the token when none is named. */
 export const DEFAULT_TOKEN_HEADER = 'Authorization';
 
+/** The header that carries the offered subprotocols, and with `subprotocol` the token among them. */
+export const SUBPROTOCOL_HEADER = 'Sec-WebSocket-Protocol';
+
 /** The token source the construct configured: where the token travels and under which name. */
 export interface TokenSourceSetting {
   readonly kind: TokenSourceKind;
-  /** The query string parameter or header that carries the token; unused for `subprotocol`. */
+  /** The query string parameter or header that carries the token: `Sec-WebSocket-Protocol` for `subprotocol`. */
   readonly name: string;
 }
 

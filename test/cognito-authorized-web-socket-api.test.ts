@@ -289,6 +289,40 @@ describe('props', () => {
     });
   });
 
+  describe('each token source: the identity source API Gateway checks, and where the authorizer and connect handler look', () => {
+    test.each<[string, () => TokenSource, string, Record<string, string>]>([
+      ['the default query string', () => TokenSource.queryString(), 'route.request.querystring.idToken',
+        { TOKEN_SOURCE_KIND: 'querystring', TOKEN_SOURCE_NAME: 'idToken' }],
+      ['the Authorization header by default', () => TokenSource.header(), 'route.request.header.Authorization',
+        { TOKEN_SOURCE_KIND: 'header', TOKEN_SOURCE_NAME: 'Authorization' }],
+      ['a named header', () => TokenSource.header('X-Id-Token'), 'route.request.header.X-Id-Token',
+        { TOKEN_SOURCE_KIND: 'header', TOKEN_SOURCE_NAME: 'X-Id-Token' }],
+      ['the subprotocol', () => TokenSource.subprotocol(), 'route.request.header.Sec-WebSocket-Protocol',
+        { TOKEN_SOURCE_KIND: 'subprotocol', TOKEN_SOURCE_NAME: 'Sec-WebSocket-Protocol' }],
+    ])('%s', (_name, tokenSource, identitySource, authorizerVariables) => {
+      // GIVEN the construct with this token source
+      const { stack, api, template } = synth({ tokenSource: tokenSource() });
+      // THEN API Gateway refuses a $connect without it (401) before the authorizer runs
+      template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { IdentitySource: [identitySource] });
+      // AND the authorizer reads the token there, and the connect handler knows whether to answer a subprotocol
+      const variables = (fn: lambda.IFunction) => template.toJSON().Resources[logicalIdOf(stack, fn)].Properties.Environment.Variables;
+      expect(variables(api.authorizerFunction)).toMatchObject(authorizerVariables);
+      expect(variables(api.connectFunction)).toMatchObject({ TOKEN_SOURCE_KIND: authorizerVariables.TOKEN_SOURCE_KIND });
+    });
+  });
+
+  test('requiredScopes reach the authorizer space-separated, as the token\'s scope claim lists them', () => {
+    const { stack, api, template } = synth({ tokenUse: TokenUse.ACCESS, requiredScopes: ['chat/read', 'aws.cognito.signin.user.admin'] });
+    const variables = template.toJSON().Resources[logicalIdOf(stack, api.authorizerFunction)].Properties.Environment.Variables;
+    expect(variables).toMatchObject({ TOKEN_USE: 'access', REQUIRED_SCOPES: 'chat/read aws.cognito.signin.user.admin' });
+  });
+
+  test('without requiredScopes the authorizer has no scope variable', () => {
+    const { stack, api, template } = synth({ tokenUse: TokenUse.ACCESS });
+    expect(template.toJSON().Resources[logicalIdOf(stack, api.authorizerFunction)].Properties.Environment.Variables.REQUIRED_SCOPES)
+      .toBeUndefined();
+  });
+
   test('requiredGroups reach the authorizer comma-joined', () => {
     const { template } = synth({ requiredGroups: ['admins', 'operators'] });
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -440,6 +474,53 @@ describe('validation names the prop and the fix', () => {
 
   test.each(['', 'id token', 'a&b', 'x'.repeat(129)])('tokenSource query string name %j', (name) => {
     expect(() => TokenSource.queryString(name)).toThrow(/tokenSource: TokenSource.queryString\(.*\) is not a usable query string parameter name/);
+  });
+
+  test.each(['', 'X Token', 'X-Token:', 'é', 'x'.repeat(129)])('tokenSource header name %j', (name) => {
+    expect(() => TokenSource.header(name)).toThrow(new Error(
+      `tokenSource: TokenSource.header('${name}') is not a usable header name; use 1 to 128 letters, digits or ` +
+      '!#$%&\'*+.^_`|~- (no spaces or colons), e.g. TokenSource.header(\'Authorization\')'));
+  });
+
+  test.each(['Host', 'cookie', 'Origin', 'Sec-WebSocket-Key', 'Upgrade'])('tokenSource header %s, which a handshake or browser owns', (name) => {
+    expect(() => TokenSource.header(name)).toThrow(new RegExp(
+      `^tokenSource: TokenSource.header\\('${name}'\\) cannot carry the token: .*; name a header of your own, e.g. TokenSource.header\\('Authorization'\\)$`));
+  });
+
+  test('tokenSource header Sec-WebSocket-Protocol points at TokenSource.subprotocol()', () => {
+    expect(() => TokenSource.header('sec-websocket-protocol')).toThrow(new Error(
+      'tokenSource: TokenSource.header(\'sec-websocket-protocol\') cannot carry the token: it carries the subprotocols the client ' +
+      'offers; use TokenSource.subprotocol(), which answers with the application protocol and never echoes the token'));
+  });
+
+  test('requiredScopes with ID tokens says that only access tokens carry scopes', () => {
+    expect(() => new CognitoAuthorizedWebSocketApi(newStack(), 'Ws', { requiredScopes: ['chat/read'] })).toThrow(new Error(
+      'requiredScopes [\'chat/read\'] needs access tokens, and tokenUse is TokenUse.ID: ID tokens carry no scopes, so every ' +
+      'connection would be refused. Set tokenUse: TokenUse.ACCESS (clients then connect with their access token), or omit requiredScopes'));
+  });
+
+  test('empty requiredScopes', () => {
+    expect(() => new CognitoAuthorizedWebSocketApi(newStack(), 'Ws', { tokenUse: TokenUse.ACCESS, requiredScopes: [] })).toThrow(new Error(
+      'requiredScopes is empty, which would admit nobody: list at least one scope, or omit requiredScopes to admit any access token'));
+  });
+
+  test.each(['chat read', '', 'a"b', 'a\\b', 'é', 's'.repeat(257)])('requiredScopes entry %j', (scope) => {
+    expect(() => new CognitoAuthorizedWebSocketApi(newStack(), 'Ws', { tokenUse: TokenUse.ACCESS, requiredScopes: ['chat/read', scope] }))
+      .toThrow(new Error(`requiredScopes entry '${scope}' is not an OAuth scope: use 1 to 256 printable characters without spaces, ` +
+        'quotes or backslashes, e.g. \'chat/read\' (resource server identifier/scope name)'));
+  });
+
+  test('a scope of a resource server defined in the stack (a token until deployment) is accepted', () => {
+    const stack = newStack();
+    const userPool = new cognito.UserPool(stack, 'Pool');
+    const read = new cognito.ResourceServerScope({ scopeName: 'read', scopeDescription: 'read messages' });
+    const server = userPool.addResourceServer('Chat', { identifier: 'chat', scopes: [read] });
+    new CognitoAuthorizedWebSocketApi(stack, 'Ws', {
+      userPool, tokenUse: TokenUse.ACCESS, requiredScopes: [cognito.OAuthScope.resourceServer(server, read).scopeName],
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REQUIRED_SCOPES: { 'Fn::Join': ['', [{ Ref: Match.anyValue() }, '/read']] } }) },
+    });
   });
 
   test('a client of another pool than userPool', () => {

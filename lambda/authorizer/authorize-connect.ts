@@ -20,6 +20,7 @@ export type RefusalReason =
   | 'client-invalid'
   | 'token-use-invalid'
   | 'group-missing'
+  | 'scope-missing'
   | 'claim-missing'
   | 'token-invalid'
   | 'jwks-unavailable'
@@ -79,6 +80,8 @@ export async function authorizeConnect(
       [AuthorizerContextKeys.GROUPS]: (claims['cognito:groups'] ?? []).join(','),
       [AuthorizerContextKeys.TOKEN_USE]: claims.token_use ?? deps.config.tokenUse,
       [AuthorizerContextKeys.EXP]: claims.exp!,
+      // API Gateway context values cannot be lists: the scopes stay space-separated, as in the token.
+      ...(claims.token_use === TokenUses.ACCESS ? { [AuthorizerContextKeys.SCOPE]: claims.scope ?? '' } : {}),
     },
   };
 }
@@ -98,6 +101,7 @@ function policy(effect: 'Allow' | 'Deny', methodArn: string): APIGatewayAuthoriz
 const REASON_BY_ERROR_CLASS: ReadonlyArray<[abstract new (...args: any[]) => Error, RefusalReason]> = [
   [RequiredClaimMissingError, 'claim-missing'],
   [errors.CognitoJwtInvalidGroupError, 'group-missing'],
+  [errors.JwtInvalidScopeError, 'scope-missing'],
   [errors.CognitoJwtInvalidTokenUseError, 'token-use-invalid'],
   [errors.CognitoJwtInvalidClientIdError, 'client-invalid'],
   [errors.JwtInvalidAudienceError, 'client-invalid'],

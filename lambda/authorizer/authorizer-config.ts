@@ -2,7 +2,7 @@ import {
   DEFAULT_TOKEN_HEADER, DEFAULT_TOKEN_QUERY_STRING_PARAMETER, HandlerEnvironment, TokenSourceKinds, TokenSourceSetting,
   TokenUses, TokenUseValue,
 } from '../../src/wire-contract';
-import { commaList, requiredEnv } from '../handler-environment';
+import { commaList, requiredEnv, spaceList } from '../handler-environment';
 
 /** What the authorizer reads from its environment, parsed once per container. */
 export interface AuthorizerConfig {
@@ -10,6 +10,8 @@ export interface AuthorizerConfig {
   readonly clientIds: string[];
   readonly tokenUse: TokenUseValue;
   readonly requiredGroups: string[];
+  /** OAuth scopes of which an access token must hold at least one; empty for none. */
+  readonly requiredScopes: string[];
   readonly tokenSource: TokenSourceSetting;
 }
 
@@ -25,11 +27,17 @@ export function readAuthorizerConfig(env: NodeJS.ProcessEnv): AuthorizerConfig {
   const name = env[HandlerEnvironment.TOKEN_SOURCE_NAME]?.trim()
     || (kind === TokenSourceKinds.HEADER ? DEFAULT_TOKEN_HEADER : DEFAULT_TOKEN_QUERY_STRING_PARAMETER);
   const clientIds = commaList(requiredEnv(env, HandlerEnvironment.CLIENT_IDS));
+  const requiredScopes = spaceList(env[HandlerEnvironment.REQUIRED_SCOPES]);
+  if (requiredScopes.length > 0 && tokenUse !== TokenUses.ACCESS) {
+    // Only access tokens carry scopes: an ID token would be refused every time.
+    throw new Error(`${HandlerEnvironment.REQUIRED_SCOPES} needs ${HandlerEnvironment.TOKEN_USE} 'access'`);
+  }
   return {
     userPoolId: requiredEnv(env, HandlerEnvironment.USER_POOL_ID),
     clientIds,
     tokenUse,
     requiredGroups: commaList(env[HandlerEnvironment.REQUIRED_GROUPS]),
+    requiredScopes,
     tokenSource: { kind, name },
   };
 }

@@ -9,6 +9,8 @@ export interface VerifiedClaims {
   readonly 'sub'?: string;
   readonly 'exp'?: number;
   readonly 'token_use'?: string;
+  /** Access tokens: the OAuth scopes, space-separated. */
+  readonly 'scope'?: string;
   readonly 'username'?: string;
   readonly 'cognito:username'?: string;
   readonly 'cognito:groups'?: string[];
@@ -77,6 +79,8 @@ export function createCognitoTokenVerifier(
     tokenUse: config.tokenUse,
     clientId: config.clientIds,
     groups: config.requiredGroups.length > 0 ? config.requiredGroups : undefined,
+    // At least one of them in the access token's space-separated `scope` claim.
+    scope: config.requiredScopes.length > 0 ? config.requiredScopes : undefined,
     customJwtCheck: ({ payload }) => {
       if (typeof payload.sub !== 'string' || payload.sub === '') {
         throw new RequiredClaimMissingError('sub');

@@ -8,8 +8,14 @@ describe('the authorizer\'s environment', () => {
       clientIds: ['client0000000000000000000a', 'client0000000000000000000b'],
       tokenUse: 'id',
       requiredGroups: [],
+      requiredScopes: [],
       tokenSource: { kind: 'querystring', name: 'idToken' },
     });
+  });
+
+  test('required scopes are read space-separated, as a token\'s scope claim lists them', () => {
+    const config = readAuthorizerConfig(authorizerEnv({ TOKEN_USE: 'access', REQUIRED_SCOPES: ' chat/read  chat/write ' }));
+    expect(config.requiredScopes).toEqual(['chat/read', 'chat/write']);
   });
 
   test('lists tolerate spaces and empty entries; a header source defaults to Authorization', () => {
@@ -33,6 +39,7 @@ describe('the authorizer\'s environment', () => {
     ['CLIENT_IDS missing', { CLIENT_IDS: ' ' }, /CLIENT_IDS/],
     ['TOKEN_USE neither id nor access', { TOKEN_USE: 'refresh' }, /TOKEN_USE must be 'id' or 'access'/],
     ['TOKEN_SOURCE_KIND unknown', { TOKEN_SOURCE_KIND: 'cookie' }, /TOKEN_SOURCE_KIND must be one of querystring, header, subprotocol/],
+    ['REQUIRED_SCOPES with ID tokens', { REQUIRED_SCOPES: 'chat/read' }, /^REQUIRED_SCOPES needs TOKEN_USE 'access'$/],
   ])('a deployment error fails the cold start: %s', (_name, overrides, message) => {
     expect(() => readAuthorizerConfig(authorizerEnv(overrides))).toThrow(message);
   });
