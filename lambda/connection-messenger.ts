@@ -1,4 +1,4 @@
-import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { ApiGatewayManagementApiClient, DeleteConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 
 /**
  * The management API client the handlers use. maxAttempts 1: `postToConnection` owns the retry
@@ -77,6 +77,26 @@ export async function postToConnection(
       const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
       await sleep(Math.floor(random() * ceiling));
     }
+  }
+}
+
+/** What became of a request to close a connection: closed now, already gone (410), or not closed. */
+export type CloseOutcome =
+  | { readonly status: 'closed' }
+  | { readonly status: 'gone' }
+  | { readonly status: 'failed'; readonly errorName: string };
+
+/**
+ * Closes one connection through the @connections management API (DeleteConnection): API Gateway then ends the
+ * WebSocket with close code 1000 and runs `$disconnect`. Not retried: the caller's next pass tries again.
+ */
+export async function closeConnection(connectionId: string, deps: Pick<MessengerDeps, 'client'>): Promise<CloseOutcome> {
+  try {
+    await deps.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+    return { status: 'closed' };
+  } catch (err) {
+    if (isGone(err)) return { status: 'gone' };
+    return { status: 'failed', errorName: err instanceof Error ? err.name : 'unknown' };
   }
 }
 

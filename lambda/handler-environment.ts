@@ -16,3 +16,14 @@ export function commaList(value: string | undefined): string[] {
 export function spaceList(value: string | undefined): string[] {
   return (value ?? '').split(/\s+/).filter((item) => item !== '');
 }
+
+/** A whole number above zero, or `undefined` when the variable is unset or empty; anything else fails the cold start. */
+export function optionalPositiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive whole number`);
+  }
+  return value;
+}

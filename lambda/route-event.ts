@@ -19,3 +19,13 @@ export function routeLogFields(handler: string, defaultRouteKey: string, request
     userId: typeof userId === 'string' ? userId : undefined,
   };
 }
+
+/**
+ * The `exp` of the token that opened the connection, epoch seconds, from the authorizer's context; API Gateway passes
+ * it with every message of the connection. A number, or its decimal string; `undefined` when absent or unreadable.
+ */
+export function tokenExpiryOf(requestContext: RouteRequestContext): number | undefined {
+  const value = requestContext.authorizer?.[AuthorizerContextKeys.EXP];
+  const exp = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp : undefined;
+}

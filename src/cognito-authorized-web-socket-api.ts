@@ -6,6 +6,8 @@ import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authoriz
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -14,12 +16,12 @@ import { suppressNag, suppressRouteAuthorizationNag } from './nag';
 import { TokenSource } from './token-source';
 import { TokenUse } from './token-use';
 import {
-  validateConnectionTtl, validateRequiredGroups, validateRequiredScopes, validateRouteKey, validateStageName, validateThrottle,
+  validateConnectionTtl, validateMaxConnectionsPerUser, validateRequiredGroups, validateRequiredScopes, validateRouteKey, validateStageName, validateThrottle,
   validateUserPoolClients,
 } from './validation';
 import {
   API_DESCRIPTION_METADATA_TYPE, ApiDescription, ConnectionAttributes, DEFAULT_CONNECTION_TTL_SECONDS, HandlerAssetName, HandlerAssets,
-  HandlerEnvironment, TokenSourceKind, TokenUseValue,
+  HandlerEnvironment, SWEEP_WINDOW_MINUTES, TokenSourceKind, TokenUseValue,
 } from './wire-contract';
 
 /**
@@ -66,6 +68,34 @@ export interface CognitoAuthorizedWebSocketApiProps {
    * @default - an access token with any scopes, or none, may connect
    */
   readonly requiredScopes?: string[];
+
+  /**
+   * Whether connections end when the token that opened them expires. Each row records the token's
+   * expiry; a function runs every minute and closes the connections whose token has expired, at most
+   * about a minute late, reading only a sparse index of expiry minutes (never scanning the table).
+   * It looks back 15 minutes each run, so runs that failed are made up for. The `$default` echo
+   * also refuses, and closes, a connection whose token has expired, whatever this setting.
+   *
+   * Clients see the close (code 1000, or 1001 going away) and reconnect with a refreshed token.
+   *
+   * Turn it off only when your own code ends sessions: a connection then lives until the client
+   * leaves or API Gateway's 2-hour limit, whatever the token's lifetime or a sign-out.
+   *
+   * @default true
+   */
+  readonly closeExpiredConnections?: boolean;
+
+  /**
+   * The most connections one user may hold at once. `$connect` counts the user's live rows (on the
+   * `userIdIndex` index, leaving out rows whose token expired) and refuses a connection beyond the
+   * limit with status 429: the client's handshake fails with HTTP 429.
+   *
+   * The count and the write are not one transaction: two connects of the same user at the same
+   * moment can both pass, so a user can briefly hold a connection or two more than the limit.
+   *
+   * @default - no limit
+   */
+  readonly maxConnectionsPerUser?: number;
 
   /**
    * Cognito groups of which the user must be in at least one (`cognito:groups` claim).
@@ -178,6 +208,8 @@ interface Settings {
   readonly removalPolicy: RemovalPolicy;
   readonly accessLogging: boolean;
   readonly cloudWatchRole: boolean;
+  readonly closeExpiredConnections: boolean;
+  readonly maxConnectionsPerUser?: number;
 }
 
 /**
@@ -217,6 +249,8 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
   public readonly defaultRouteFunction: lambda.IFunction;
   /** The stage's access log group, when `accessLogging` is on. */
   public readonly accessLogGroup?: logs.ILogGroup;
+  /** The function that closes connections whose token expired, every minute, when `closeExpiredConnections` is on. */
+  public readonly sweeperFunction?: lambda.IFunction;
 
   private readonly table: dynamodb.Table;
 
@@ -229,7 +263,7 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     this.userPoolClient = clients.created;
     this.userPoolClients = clients.accepted;
 
-    this.table = this.createConnectionsTable(settings.removalPolicy);
+    this.table = this.createConnectionsTable(settings);
     this.connectionsTable = this.table;
 
     // The API and its stage come before the handlers: the echo handler is given the stage's callback URL.
@@ -247,6 +281,9 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     this.defaultRouteFunction = props.defaultRouteHandler ?? this.createEchoFunction();
 
     this.addLifecycleRoutes(settings.tokenSource);
+    if (settings.closeExpiredConnections) {
+      this.sweeperFunction = this.createSweeper();
+    }
 
     if (settings.accessLogging) {
       this.accessLogGroup = this.createAccessLogGroup();
@@ -340,17 +377,26 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     return { created, accepted: [created] };
   }
 
-  private createConnectionsTable(removalPolicy: RemovalPolicy): dynamodb.Table {
+  private createConnectionsTable(settings: Settings): dynamodb.Table {
     const table = new dynamodb.Table(this, 'ConnectionsTable', {
       partitionKey: { name: ConnectionAttributes.CONNECTION_ID, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: ConnectionAttributes.REMOVED_AT,
-      removalPolicy,
+      removalPolicy: settings.removalPolicy,
     });
     table.addGlobalSecondaryIndex({
       indexName: ConnectionAttributes.USER_ID_INDEX,
       partitionKey: { name: ConnectionAttributes.USER_ID, type: dynamodb.AttributeType.STRING },
     });
+    if (settings.closeExpiredConnections) {
+      // Sparse: only rows with an expiry are in it; the sweeper reads one partition per minute, never the table.
+      table.addGlobalSecondaryIndex({
+        indexName: ConnectionAttributes.EXPIRY_INDEX,
+        partitionKey: { name: ConnectionAttributes.EXPIRY_MINUTE, type: dynamodb.AttributeType.NUMBER },
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: [ConnectionAttributes.EXPIRES_AT],
+      });
+    }
     suppressNag(table, 'AwsSolutions-DDB3',
       'Rows describe live WebSocket connections only; after a restore they would name connections that no longer exist, so point-in-time recovery has nothing to recover.');
     return table;
@@ -382,12 +428,18 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
 
   /** The `$connect` integration: writes the connection's row. */
   private createConnectFunction(settings: Settings): lambda.Function {
+    const limit = settings.maxConnectionsPerUser;
     const connectFunction = this.createHandler('Connect', HandlerAssets.CONNECT, {
       [HandlerEnvironment.TABLE_NAME]: this.table.tableName,
       [HandlerEnvironment.CONNECTION_TTL_SECONDS]: String(settings.connectionTtl.toSeconds()),
       [HandlerEnvironment.TOKEN_SOURCE_KIND]: settings.tokenSource.kind,
+      ...(limit !== undefined ? { [HandlerEnvironment.MAX_CONNECTIONS_PER_USER]: String(limit) } : {}),
     });
     this.grantTable(connectFunction, 'dynamodb:PutItem');
+    if (limit !== undefined) {
+      // Counting a user's connections reads the userIdIndex index, never the table.
+      this.grantIndex(connectFunction, ConnectionAttributes.USER_ID_INDEX, 'dynamodb:Query');
+    }
     return connectFunction;
   }
 
@@ -410,9 +462,53 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     suppressNag(echoFunction.role!.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
       'Connection ids exist only at run time; the wildcard is limited to the @connections of this API\'s stage.',
       [{ regex: '/^Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<[A-Za-z0-9]+>\\/[^/*]+\\/\\*\\/@connections\\/\\*$/g' }]);
-    // The echo deletes the row of a connection the management API reports gone (410).
+    // The echo closes a connection whose token expired.
+    this.grantDeleteConnections(echoFunction);
+    // The echo deletes the row of a connection the management API reports gone (410), or that it closed.
     this.grantTable(echoFunction, 'dynamodb:DeleteItem');
     return echoFunction;
+  }
+
+  /**
+   * Every minute, closes the connections whose token expired: DeleteConnection on this stage, Query on
+   * `expiryIndex`, DeleteItem on the table, and nothing else.
+   */
+  private createSweeper(): lambda.Function {
+    const sweeper = this.createHandler('Sweeper', HandlerAssets.SWEEPER, {
+      [HandlerEnvironment.TABLE_NAME]: this.table.tableName,
+      [HandlerEnvironment.CALLBACK_URL]: this.callbackUrl,
+    }, Duration.seconds(50));
+    this.grantDeleteConnections(sweeper);
+    this.grantIndex(sweeper, ConnectionAttributes.EXPIRY_INDEX, 'dynamodb:Query');
+    this.grantTable(sweeper, 'dynamodb:DeleteItem');
+    new events.Rule(this, 'SweeperSchedule', {
+      description: `Closes WebSocket connections whose Cognito token expired, looking back ${SWEEP_WINDOW_MINUTES} minutes`,
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      // No retry: the next run, a minute later, sweeps the same minutes again.
+      targets: [new eventsTargets.LambdaFunction(sweeper, { retryAttempts: 0 })],
+    });
+    return sweeper;
+  }
+
+  /** DeleteConnection (`DELETE @connections/{id}`) on this stage, and no other method. */
+  private grantDeleteConnections(grantee: lambda.Function): void {
+    const stack = Stack.of(this);
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:ManageConnections'],
+      resourceArns: [stack.formatArn({
+        service: 'execute-api',
+        resource: this.webSocketApi.apiId,
+        resourceName: `${this.stage.stageName}/DELETE/@connections/*`,
+      })],
+    });
+    suppressNag(grantee.role!.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
+      'Connection ids exist only at run time; the wildcard is limited to DELETE on the @connections of this API\'s stage.',
+      [{ regex: '/^Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<[A-Za-z0-9]+>\\/[^/*]+\\/DELETE\\/@connections\\/\\*$/g' }]);
+  }
+
+  private grantIndex(grantee: iam.IGrantable, indexName: string, action: string): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [`${this.table.tableArn}/index/${indexName}`] });
   }
 
   /** A bundled handler from assets/<name>, with its own role and log group. */
@@ -542,6 +638,7 @@ function settingsOf(props: CognitoAuthorizedWebSocketApiProps): Settings {
   validateRequiredGroups(props.requiredGroups);
   const tokenUse = props.tokenUse ?? TokenUse.ID;
   validateRequiredScopes(props.requiredScopes, tokenUse.value);
+  validateMaxConnectionsPerUser(props.maxConnectionsPerUser);
   // A limit left out keeps its default: an unset limit would leave only the account's.
   const throttle = {
     rateLimit: props.throttle?.rateLimit ?? DEFAULT_THROTTLE.rateLimit,
@@ -560,6 +657,8 @@ function settingsOf(props: CognitoAuthorizedWebSocketApiProps): Settings {
     removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     accessLogging,
     cloudWatchRole: props.cloudWatchRole ?? accessLogging,
+    closeExpiredConnections: props.closeExpiredConnections ?? true,
+    maxConnectionsPerUser: props.maxConnectionsPerUser,
   };
 }
 

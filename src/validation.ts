@@ -171,3 +171,13 @@ export function validateTokenHeaderName(name: string): void {
     throw new Error(`tokenSource: TokenSource.header('${name}') cannot carry the token: ${reason}; ${fix}`);
   }
 }
+
+export function validateMaxConnectionsPerUser(limit: number | undefined): void {
+  if (limit === undefined || Token.isUnresolved(limit)) return;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new Error(
+      `maxConnectionsPerUser ${limit} is not a whole number of at least 1; give the most connections one user may hold at once ` +
+      '(e.g. 5), or omit maxConnectionsPerUser for no limit',
+    );
+  }
+}

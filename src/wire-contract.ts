@@ -17,6 +17,12 @@ export const ConnectionAttributes = {
   USER_ID_INDEX: 'userIdIndex',
   /** TTL attribute (N, epoch seconds) after which DynamoDB may drop a forgotten row. */
   REMOVED_AT: 'removedAt',
+  /** The `exp` of the token that opened the connection (N, epoch seconds): the connection ends then. */
+  EXPIRES_AT: 'expiresAt',
+  /** `expiresAt` in whole minutes since the epoch (N): the partition key of `expiryIndex`. */
+  EXPIRY_MINUTE: 'expiryMinute',
+  /** Global secondary index on `expiryMinute`: the connections whose token expires in a given minute, found without a scan. */
+  EXPIRY_INDEX: 'expiryIndex',
 } as const;
 
 /** Environment variables the construct sets on its handlers. */
@@ -39,8 +45,10 @@ export const HandlerEnvironment = {
   TABLE_NAME: 'TABLE_NAME',
   /** Seconds after connect at which a row's `removedAt` TTL falls (connect). */
   CONNECTION_TTL_SECONDS: 'CONNECTION_TTL_SECONDS',
-  /** https URL of the stage's @connections management API (echo and other senders). */
+  /** https URL of the stage's @connections management API (echo, sweeper and other senders). */
   CALLBACK_URL: 'CALLBACK_URL',
+  /** The most live connections one user may hold; unset for no limit (connect). */
+  MAX_CONNECTIONS_PER_USER: 'MAX_CONNECTIONS_PER_USER',
 } as const;
 
 /** Keys of the context the authorizer returns; API Gateway passes it to every route as `requestContext.authorizer`. */
@@ -68,6 +76,8 @@ export const HandlerAssets = {
   CONNECT: 'connect',
   DISCONNECT: 'disconnect',
   ECHO: 'echo',
+  /** Closes connections whose token expired, every minute (`closeExpiredConnections`). */
+  SWEEPER: 'sweeper',
 } as const;
 
 export type HandlerAssetName = typeof HandlerAssets[keyof typeof HandlerAssets];
@@ -93,6 +103,15 @@ export const DEFAULT_TOKEN_QUERY_STRING_PARAMETER = 'idToken';
 
 /** The header that carries the token when none is named. */
 export const DEFAULT_TOKEN_HEADER = 'Authorization';
+
+/**
+ * How many minutes back from the current one the sweeper looks for expired connections on each run, so runs that
+ * failed or were skipped (a throttled invocation, a deployment) are made up for by the next one.
+ */
+export const SWEEP_WINDOW_MINUTES = 15;
+
+/** The status the connect handler answers when the user already holds `maxConnectionsPerUser` connections. */
+export const TOO_MANY_CONNECTIONS_STATUS = 429;
 
 /** The header that carries the offered subprotocols, and with `subprotocol` the token among them. */
 export const SUBPROTOCOL_HEADER = 'Sec-WebSocket-Protocol';

@@ -52,6 +52,16 @@ const writeLogs = (fnId: string, template: Template) => ({
   Effect: 'Allow',
   Resource: logGroupArn(fnId, template),
 });
+const closeConnectionsOnStage = (apiId: string, stageName: string) => ({
+  Action: 'execute-api:ManageConnections',
+  Effect: 'Allow',
+  Resource: {
+    'Fn::Join': ['', [
+      'arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':',
+      { Ref: apiId }, `/${stageName}/DELETE/@connections/*`,
+    ]],
+  },
+});
 const manageConnectionsOnStage = (apiId: string, stageName: string) => ({
   Action: 'execute-api:ManageConnections',
   Effect: 'Allow',
@@ -74,6 +84,7 @@ describe('the AWS sample\'s behaviour (sign-up pool, web client, authorizer on $
     connect: logicalIdOf(stack, api.connectFunction),
     disconnect: logicalIdOf(stack, api.disconnectFunction),
     echo: logicalIdOf(stack, api.defaultRouteFunction),
+    sweeper: logicalIdOf(stack, api.sweeperFunction!),
   };
 
   test('a WebSocket API that selects routes on the body\'s action', () => {
@@ -142,7 +153,7 @@ describe('the AWS sample\'s behaviour (sign-up pool, web client, authorizer on $
     });
   });
 
-  test('the connections table: key connectionId, GSI userIdIndex on userId, TTL removedAt, on demand, destroyed with the stack', () => {
+  test('the connections table: key connectionId, GSI userIdIndex on userId, GSI expiryIndex on expiryMinute, TTL removedAt, on demand, destroyed with the stack', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: {
@@ -150,11 +161,17 @@ describe('the AWS sample\'s behaviour (sign-up pool, web client, authorizer on $
         AttributeDefinitions: Match.arrayEquals([
           { AttributeName: 'connectionId', AttributeType: 'S' },
           { AttributeName: 'userId', AttributeType: 'S' },
+          { AttributeName: 'expiryMinute', AttributeType: 'N' },
         ]),
         GlobalSecondaryIndexes: [{
           IndexName: 'userIdIndex',
           KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }],
           Projection: { ProjectionType: 'ALL' },
+        }, {
+          // the sweeper's: only the key and the expiry, so a minute's partition stays small
+          IndexName: 'expiryIndex',
+          KeySchema: [{ AttributeName: 'expiryMinute', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['expiresAt'] },
         }],
         TimeToLiveSpecification: { AttributeName: 'removedAt', Enabled: true },
         BillingMode: 'PAY_PER_REQUEST',
@@ -162,6 +179,22 @@ describe('the AWS sample\'s behaviour (sign-up pool, web client, authorizer on $
       DeletionPolicy: 'Delete',
       UpdateReplacePolicy: 'Delete',
     });
+  });
+
+  test('the sweeper runs every minute from an EventBridge rule, not retried (the next run sweeps again)', () => {
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [ids.sweeper, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', FunctionName: { 'Fn::GetAtt': [ids.sweeper, 'Arn'] },
+    });
+    const sweeper = template.toJSON().Resources[ids.sweeper].Properties;
+    expect(sweeper.Environment.Variables).toEqual({ TABLE_NAME: { Ref: ids.table }, CALLBACK_URL: stack.resolve(api.callbackUrl) });
+    // under the one-minute schedule, so runs rarely overlap (an overlap is harmless: closing is idempotent)
+    expect(sweeper.Timeout).toBe(50);
   });
 
   test('connect writes removedAt 3 hours after connect; every handler knows the table', () => {
@@ -223,15 +256,24 @@ describe('the AWS sample\'s behaviour (sign-up pool, web client, authorizer on $
         { Action: 'dynamodb:DeleteItem', Effect: 'Allow', Resource: tableArn(ids.table) },
       ]);
     });
-    test('echo: its logs, ManageConnections on this stage\'s @connections, DeleteItem on the table', () => {
+    test('echo: its logs, ManageConnections on this stage\'s @connections, DELETE there (expired tokens), DeleteItem on the table', () => {
       expect(roleStatements(template, ids.echo)).toEqual([
         writeLogs(ids.echo, template),
         manageConnectionsOnStage(ids.api, 'prod'),
+        closeConnectionsOnStage(ids.api, 'prod'),
+        { Action: 'dynamodb:DeleteItem', Effect: 'Allow', Resource: tableArn(ids.table) },
+      ]);
+    });
+    test('sweeper: its logs, DELETE on this stage\'s @connections, Query on expiryIndex only, DeleteItem on the table', () => {
+      expect(roleStatements(template, ids.sweeper)).toEqual([
+        writeLogs(ids.sweeper, template),
+        closeConnectionsOnStage(ids.api, 'prod'),
+        { Action: 'dynamodb:Query', Effect: 'Allow', Resource: { 'Fn::Join': ['', [tableArn(ids.table), '/index/expiryIndex']] } },
         { Action: 'dynamodb:DeleteItem', Effect: 'Allow', Resource: tableArn(ids.table) },
       ]);
     });
     test('no handler role carries a managed policy, and only Lambda may assume them', () => {
-      for (const id of [ids.authorizer, ids.connect, ids.disconnect, ids.echo]) {
+      for (const id of [ids.authorizer, ids.connect, ids.disconnect, ids.echo, ids.sweeper]) {
         const role = roleOf(template, id);
         expect(role.Properties.ManagedPolicyArns).toBeUndefined();
         expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
@@ -323,6 +365,38 @@ describe('props', () => {
       .toBeUndefined();
   });
 
+  test('closeExpiredConnections false: no expiry index, no sweeper, no schedule; the echo still closes an expired connection', () => {
+    const { stack, api, template } = synth({ closeExpiredConnections: false });
+    expect(api.sweeperFunction).toBeUndefined();
+    template.resourceCountIs('AWS::Events::Rule', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 4);
+    const table: any = Object.values(template.findResources('AWS::DynamoDB::Table'))[0];
+    expect(table.Properties.GlobalSecondaryIndexes.map((index: any) => index.IndexName)).toEqual(['userIdIndex']);
+    expect(roleStatements(template, logicalIdOf(stack, api.defaultRouteFunction)))
+      .toContainEqual(closeConnectionsOnStage(logicalIdOf(stack, api.webSocketApi), 'prod'));
+  });
+
+  test('maxConnectionsPerUser: connect gets the limit and Query on userIdIndex only', () => {
+    const { stack, api, template } = synth({ maxConnectionsPerUser: 3 });
+    const connectId = logicalIdOf(stack, api.connectFunction);
+    expect(template.toJSON().Resources[connectId].Properties.Environment.Variables).toMatchObject({ MAX_CONNECTIONS_PER_USER: '3' });
+    expect(roleStatements(template, connectId)).toEqual([
+      writeLogs(connectId, template),
+      { Action: 'dynamodb:PutItem', Effect: 'Allow', Resource: tableArn(logicalIdOf(stack, api.connectionsTable)) },
+      {
+        Action: 'dynamodb:Query',
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', [tableArn(logicalIdOf(stack, api.connectionsTable)), '/index/userIdIndex']] },
+      },
+    ]);
+  });
+
+  test('without maxConnectionsPerUser connect has no limit variable', () => {
+    const { stack, api, template } = synth();
+    expect(template.toJSON().Resources[logicalIdOf(stack, api.connectFunction)].Properties.Environment.Variables.MAX_CONNECTIONS_PER_USER)
+      .toBeUndefined();
+  });
+
   test('requiredGroups reach the authorizer comma-joined', () => {
     const { template } = synth({ requiredGroups: ['admins', 'operators'] });
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -363,7 +437,8 @@ describe('props', () => {
     expect(stage.Properties.AccessLogSettings).toBeUndefined();
     expect(api.accessLogGroup).toBeUndefined();
     template.resourceCountIs('AWS::ApiGateway::Account', 0);
-    template.resourceCountIs('AWS::Logs::LogGroup', 4);
+    // one per function: authorizer, connect, disconnect, echo, sweeper
+    template.resourceCountIs('AWS::Logs::LogGroup', 5);
   });
 
   test('two instances in one stack share one account logging setting, and both stages wait for it', () => {
@@ -400,9 +475,16 @@ describe('props', () => {
       FunctionName: { 'Fn::GetAtt': [handlerId, 'Arn'] },
       SourceArn: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['/*$default'])] }),
     });
-    // authorizer, connect, disconnect and the user's function
-    template.resourceCountIs('AWS::Lambda::Function', 4);
-    expect(JSON.stringify(template.toJSON())).not.toContain('execute-api:ManageConnections');
+    // authorizer, connect, disconnect, sweeper and the user's function
+    template.resourceCountIs('AWS::Lambda::Function', 5);
+    // only the sweeper may use @connections, and only to close
+    const roles = Object.keys(template.findResources('AWS::IAM::Role'));
+    const grantsOnConnections = roles.filter((role) => JSON.stringify(template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: role }] },
+    })).includes('execute-api:ManageConnections'));
+    const sweeperRole = template.toJSON().Resources[logicalIdOf(stack, api.sweeperFunction!)].Properties.Role['Fn::GetAtt'][0];
+    expect(grantsOnConnections).toEqual([sweeperRole]);
+    expect(JSON.stringify(template.toJSON())).not.toContain('/*/@connections/*');
   });
 
   test('an existing pool and client: nothing Cognito is created, the authorizer trusts exactly them', () => {
@@ -497,6 +579,12 @@ describe('validation names the prop and the fix', () => {
     expect(() => new CognitoAuthorizedWebSocketApi(newStack(), 'Ws', { requiredScopes: ['chat/read'] })).toThrow(new Error(
       'requiredScopes [\'chat/read\'] needs access tokens, and tokenUse is TokenUse.ID: ID tokens carry no scopes, so every ' +
       'connection would be refused. Set tokenUse: TokenUse.ACCESS (clients then connect with their access token), or omit requiredScopes'));
+  });
+
+  test.each([0, -1, 2.5, Number.NaN])('maxConnectionsPerUser %p', (limit) => {
+    expect(() => new CognitoAuthorizedWebSocketApi(newStack(), 'Ws', { maxConnectionsPerUser: limit })).toThrow(new Error(
+      `maxConnectionsPerUser ${limit} is not a whole number of at least 1; give the most connections one user may hold at once ` +
+      '(e.g. 5), or omit maxConnectionsPerUser for no limit'));
   });
 
   test('empty requiredScopes', () => {

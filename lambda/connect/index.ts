@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_CONNECTION_TTL_SECONDS, HandlerEnvironment, TokenSourceKind, TokenSourceKinds } from '../../src/wire-contract';
 import { ConnectionsStore } from '../connections-store';
-import { requiredEnv } from '../handler-environment';
+import { optionalPositiveInteger, requiredEnv } from '../handler-environment';
 import { writeJsonLogLine } from '../structured-log';
 import { ConnectEvent, registerConnection } from './register-connection';
 
@@ -10,6 +10,7 @@ const ttlSeconds = Number(process.env[HandlerEnvironment.CONNECTION_TTL_SECONDS]
 if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) {
   throw new Error(`${HandlerEnvironment.CONNECTION_TTL_SECONDS} must be a positive whole number of seconds`);
 }
+const maxConnectionsPerUser = optionalPositiveInteger(process.env, HandlerEnvironment.MAX_CONNECTIONS_PER_USER);
 const tokenSourceKind = (process.env[HandlerEnvironment.TOKEN_SOURCE_KIND] ?? TokenSourceKinds.QUERY_STRING) as TokenSourceKind;
 
 export const handler = (event: ConnectEvent) => registerConnection(event, {
@@ -17,5 +18,6 @@ export const handler = (event: ConnectEvent) => registerConnection(event, {
   now: Date.now,
   ttlSeconds,
   tokenSourceKind,
+  maxConnectionsPerUser,
   log: writeJsonLogLine,
 });

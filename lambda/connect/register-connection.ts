@@ -1,16 +1,20 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { AuthorizerContextKeys, TokenSourceKind, TokenSourceKinds } from '../../src/wire-contract';
+import {
+  AuthorizerContextKeys, TOO_MANY_CONNECTIONS_STATUS, TokenSourceKind, TokenSourceKinds,
+} from '../../src/wire-contract';
 import { ConnectionsStore } from '../connections-store';
-import { RouteRequestContext } from '../route-event';
+import { RouteRequestContext, tokenExpiryOf } from '../route-event';
 import { errorNameOf, LogWriter } from '../structured-log';
 import { chooseSubprotocolToEcho, ConnectRequestTokenSources } from '../token-source';
 
 export interface RegisterConnectionDeps {
-  readonly store: Pick<ConnectionsStore, 'putConnection'>;
+  readonly store: Pick<ConnectionsStore, 'putConnection' | 'countLiveConnections'>;
   /** Epoch milliseconds; injected so tests can fix the time the TTL is computed from. */
   readonly now: () => number;
   readonly ttlSeconds: number;
   readonly tokenSourceKind: TokenSourceKind;
+  /** The most live connections one user may hold; `undefined` for no limit. */
+  readonly maxConnectionsPerUser?: number;
   readonly log: LogWriter;
 }
 
@@ -32,9 +36,24 @@ export async function registerConnection(event: ConnectEvent, deps: RegisterConn
     deps.log({ ...logBase, outcome: 'error', reason: 'authorizer-context-missing' });
     return { statusCode: 500, body: 'Internal server error' };
   }
-  const removedAt = Math.floor(deps.now() / 1000) + deps.ttlSeconds;
+  const nowSeconds = Math.floor(deps.now() / 1000);
+  const expiresAt = tokenExpiryOf(event.requestContext);
+  if (deps.maxConnectionsPerUser !== undefined) {
+    // Counted before the write: two connects at the same moment can both pass (the README says so).
+    let live: number;
+    try {
+      live = await deps.store.countLiveConnections(userId, nowSeconds);
+    } catch (err) {
+      deps.log({ ...logBase, userId, outcome: 'error', reason: 'store-read-failed', errorName: errorNameOf(err) });
+      return { statusCode: 500, body: 'Internal server error' };
+    }
+    if (live >= deps.maxConnectionsPerUser) {
+      deps.log({ ...logBase, userId, outcome: 'refused', reason: 'too-many-connections', live });
+      return { statusCode: TOO_MANY_CONNECTIONS_STATUS, body: 'Too many connections' };
+    }
+  }
   try {
-    await deps.store.putConnection({ connectionId, userId, removedAt });
+    await deps.store.putConnection({ connectionId, userId, removedAt: nowSeconds + deps.ttlSeconds, expiresAt });
   } catch (err) {
     deps.log({ ...logBase, userId, outcome: 'error', reason: 'store-write-failed', errorName: errorNameOf(err) });
     return { statusCode: 500, body: 'Internal server error' };

@@ -10,4 +10,4 @@ import { echoMessage, EchoEvent } from './echo-message';
 const client = createManagementApiClient(requiredEnv(process.env, HandlerEnvironment.CALLBACK_URL));
 const store = new ConnectionsStore(new DynamoDBClient({}), requiredEnv(process.env, HandlerEnvironment.TABLE_NAME));
 
-export const handler = (event: EchoEvent) => echoMessage(event, { client, store, log: writeJsonLogLine });
+export const handler = (event: EchoEvent) => echoMessage(event, { client, store, log: writeJsonLogLine, now: Date.now });

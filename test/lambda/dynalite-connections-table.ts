@@ -26,18 +26,24 @@ export async function startConnectionsTable(tableName = 'Connections'): Promise<
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
-  // The construct's schema: PK connectionId (S), GSI userIdIndex on userId (S) projecting ALL, on-demand.
+  // The construct's schema: PK connectionId (S), GSI userIdIndex on userId (S) projecting ALL, GSI expiryIndex on
+  // expiryMinute (N) projecting expiresAt, on-demand.
   await client.send(new CreateTableCommand({
     TableName: tableName,
     AttributeDefinitions: [
       { AttributeName: ConnectionAttributes.CONNECTION_ID, AttributeType: 'S' },
       { AttributeName: ConnectionAttributes.USER_ID, AttributeType: 'S' },
+      { AttributeName: ConnectionAttributes.EXPIRY_MINUTE, AttributeType: 'N' },
     ],
     KeySchema: [{ AttributeName: ConnectionAttributes.CONNECTION_ID, KeyType: 'HASH' }],
     GlobalSecondaryIndexes: [{
       IndexName: ConnectionAttributes.USER_ID_INDEX,
       KeySchema: [{ AttributeName: ConnectionAttributes.USER_ID, KeyType: 'HASH' }],
       Projection: { ProjectionType: 'ALL' },
+    }, {
+      IndexName: ConnectionAttributes.EXPIRY_INDEX,
+      KeySchema: [{ AttributeName: ConnectionAttributes.EXPIRY_MINUTE, KeyType: 'HASH' }],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [ConnectionAttributes.EXPIRES_AT] },
     }],
     BillingMode: 'PAY_PER_REQUEST',
   }));

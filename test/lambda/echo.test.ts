@@ -9,6 +9,8 @@ import { echoMessage, EchoEvent } from '../../lambda/echo/echo-message';
 import { LogFields } from '../../lambda/structured-log';
 
 const USER_ID = '5f1c1a0e-1111-4222-8333-944455556666';
+const NOW_MS = 1_700_000_000_500;
+const NOW_S = Math.floor(NOW_MS / 1000);
 
 let table: ConnectionsTable;
 let store: ConnectionsStore;
@@ -42,6 +44,7 @@ const deps = () => ({
   client,
   store,
   log: (fields: LogFields) => logged.push(fields),
+  now: () => NOW_MS,
   // Records the backoff instead of waiting it; the jitter source is the real Math.random.
   sleep: async (ms: number) => {
     sleeps.push(ms);
@@ -142,4 +145,46 @@ test('a management API that never answers is waited for until the request timeou
   expect(response).toEqual({ statusCode: 200, body: '' });
   expect(api.received).toHaveLength(1);
   expect(logged).toEqual([expect.objectContaining({ outcome: 'failed', attempts: 1, errorName: 'TimeoutError' })]);
+});
+
+describe('a connection whose token has expired', () => {
+  const withExp = (connectionId: string, exp: number | string): EchoEvent => ({
+    body: 'hello', requestContext: { connectionId, routeKey: '$default', authorizer: { userId: USER_ID, exp } },
+  });
+
+  test('gets no echo: the connection is closed (DELETE @connections) and its row deleted', async () => {
+    // GIVEN a connection whose token expired at this very second
+    await putRow('Exp-1=');
+    // WHEN it sends a message
+    const response = await echoMessage(withExp('Exp-1=', NOW_S), deps());
+    // THEN nothing is posted; the connection is closed through the management API, and its row is gone
+    expect(response).toEqual({ statusCode: 200, body: '' });
+    expect(api.received.map((request) => `${request.method} ${request.path}`)).toEqual(['DELETE /prod/@connections/Exp-1=']);
+    expect(await table.getRow('Exp-1=')).toBeUndefined();
+    expect(logged).toEqual([{
+      handler: 'echo', route: '$default', connectionId: 'Exp-1=', userId: USER_ID, outcome: 'expired', closed: 'closed', rowDeleted: true,
+    }]);
+  });
+
+  test('a token one second from expiry is still echoed', async () => {
+    await echoMessage(withExp('Exp-2=', String(NOW_S + 1)), deps());
+    expect(api.received.map((request) => request.method)).toEqual(['POST']);
+  });
+
+  test('an expired connection already gone (410) has its row deleted', async () => {
+    await putRow('Exp-3=');
+    api.answers = [410];
+    await echoMessage(withExp('Exp-3=', String(NOW_S - 60)), deps());
+    expect(await table.getRow('Exp-3=')).toBeUndefined();
+    expect(logged[0]).toMatchObject({ outcome: 'expired', closed: 'gone', rowDeleted: true });
+  });
+
+  test('a close that fails keeps the row, so the sweeper tries again', async () => {
+    await putRow('Exp-4=');
+    api.answers = [500];
+    await echoMessage(withExp('Exp-4=', NOW_S - 60), deps());
+    expect(api.received.map((request) => request.method)).toEqual(['DELETE']);
+    expect(await table.getRow('Exp-4=')).toBeDefined();
+    expect(logged[0]).toMatchObject({ outcome: 'expired', closed: 'failed', rowDeleted: false, errorName: 'InternalServerErrorException' });
+  });
 });
