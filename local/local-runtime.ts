@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { AuthorizerSettings, findAuthorizerSettings } from './authorizer-settings';
 import { findResources, findWebSocketApis, readCloudAssembly, StackArtifact, WebSocketApiDefinition } from './cloud-assembly';
-import { apiUrlLocalizer, routeFunctions } from './function-registration';
+import { apiUrlLocalizer, localFunction, routeFunctions } from './function-registration';
 import { companionScript, FunctionRunner } from './function-runner';
 import { CodeDelivery, LocalIdentityProvider } from './identity';
 import type { SeedUser } from './identity/user-seed-file';
@@ -11,6 +11,7 @@ import { LOCAL_COGNITO_ENDPOINT_ENV } from './jwks-interceptor';
 import { CloudFormationTableProperties, LocalDynamoDb, startLocalDynamoDb } from './local-dynamodb';
 import { LOCAL_ACCOUNT_ID, LocalResourceNames } from './local-resource-names';
 import { createLocalUsers, DEFAULT_DEMO_USER, DemoUser } from './local-users';
+import { findScheduledFunctions, ScheduleRunner } from './scheduled-functions';
 import { TemplateResolver } from './template-resolver';
 import { localUserPools, requiredGroupsByPool } from './user-pools-from-template';
 import { startWebServer } from './web-server';
@@ -95,6 +96,13 @@ export interface LocalRuntime extends LocalEndpoints {
   readonly demoUser?: DemoUser;
   /** What the API's `$connect` authorizer accepts, as the construct describes it (or, without the construct, a fallback). */
   readonly authorizer: Omit<AuthorizerSettings, 'api'>;
+  /**
+   * Functions the template's EventBridge rules invoke on a `rate(...)` schedule (the construct's sweeper of expired
+   * connections), which the runtime invokes on that rate, as EventBridge would.
+   */
+  readonly scheduledFunctions: string[];
+  /** Invokes every scheduled function once, now, and resolves when each run ended: a schedule's tick on demand. */
+  runSchedules(): Promise<void>;
   /** Closes every connection (running `$disconnect`), then every worker, server and port. */
   stop(): Promise<void>;
 }
@@ -149,7 +157,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     context.cleanups.push(web.close);
     const runner = startFunctionRunner(context, dynamoDb, web.cognitoEndpoint);
     const served = await startGateways(context, apis, runner);
-    registerFunctions(context, served, runner);
+    const schedules = registerFunctions(context, served, runner);
     const main = served.find((candidate) => candidate.api === api) ?? served[0];
     const demoUser = createLocalUsers(identity, {
       userPoolId: authorizer.userPoolId, demoUser: options.demoUser, users: options.users, requiredGroups: requiredGroupsByPool(context),
@@ -167,7 +175,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const tableNames = Object.fromEntries(findResources(stacks, 'AWS::DynamoDB::Table')
       .map((table) => [table.logicalId, names.nameOf(table.stack, table.logicalId)]));
     const dynamoDbEndpoint = dynamoDb.endpoint;
-    return { ...endpoints, endpoints, apis: served.map(describeServedApi), dynamoDbEndpoint, tableNames, demoUser, authorizer, stop };
+    return {
+      ...endpoints,
+      endpoints,
+      apis: served.map(describeServedApi),
+      dynamoDbEndpoint,
+      tableNames,
+      demoUser,
+      authorizer,
+      scheduledFunctions: schedules.functionNames,
+      runSchedules: () => schedules.runAll(),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -237,13 +256,31 @@ async function startGateways(context: RuntimeContext, apis: WebSocketApiDefiniti
   return served;
 }
 
-/** Registers every function of the APIs' routes and authorizers, its API URLs pointed at the gateways. */
-function registerFunctions(context: RuntimeContext, served: ServedApi[], runner: FunctionRunner): void {
+/**
+ * Registers every function of the APIs' routes and authorizers, and every function a schedule invokes, its API URLs
+ * pointed at the gateways; starts the schedules.
+ */
+function registerFunctions(
+  context: RuntimeContext, served: ServedApi[], runner: FunctionRunner,
+): { functionNames: string[]; runAll: () => Promise<void> } {
   const inlineCodeDirectory = mkdtempSync(path.join(tmpdir(), 'cdk-cognito-ws-local-'));
   context.cleanups.push(() => rmSync(inlineCodeDirectory, { recursive: true, force: true }));
   const localizeUrls = apiUrlLocalizer(served.map(({ apiId, gateway }) => ({ apiId, port: gateway.port })), context.region);
-  const functions = routeFunctions(served.map(({ api }) => api), { ...context, inlineCodeDirectory, localizeUrls });
+  const registration = { ...context, inlineCodeDirectory, localizeUrls };
+  const functions = routeFunctions(served.map(({ api }) => api), registration);
   for (const fn of functions) runner.register(fn);
+  const schedules = findScheduledFunctions(context.stacks, context.log).flatMap((scheduled) => {
+    const fn = localFunction(scheduled.function, registration);
+    if (!fn) return [];
+    runner.register(fn);
+    return [{ functionName: fn.name, ruleName: scheduled.ruleLogicalId, everyMs: scheduled.everyMs, input: scheduled.input }];
+  });
+  const scheduleRunner = new ScheduleRunner({
+    schedules, region: context.region, accountId: LOCAL_ACCOUNT_ID, invoke: (name, event) => runner.invoke(name, event), log: context.log,
+  });
+  scheduleRunner.start();
+  context.cleanups.push(() => scheduleRunner.stop());
+  return { functionNames: schedules.map((schedule) => schedule.functionName), runAll: () => scheduleRunner.runAll() };
 }
 
 function describeServedApi({ api, apiId, gateway }: ServedApi): LocalWebSocketApi {

@@ -16,8 +16,8 @@ import { suppressNag, suppressRouteAuthorizationNag } from './nag';
 import { TokenSource } from './token-source';
 import { TokenUse } from './token-use';
 import {
-  validateConnectionTtl, validateMaxConnectionsPerUser, validateRequiredGroups, validateRequiredScopes, validateRouteKey, validateStageName, validateThrottle,
-  validateUserPoolClients,
+  validateConnectionTtl, validateMaxConnectionsPerUser, validateRequiredGroups, validateRequiredScopes, validateRouteKey, validateStageName,
+  validateThrottle, validateUserPoolClients,
 } from './validation';
 import {
   API_DESCRIPTION_METADATA_TYPE, ApiDescription, ConnectionAttributes, DEFAULT_CONNECTION_TTL_SECONDS, HandlerAssetName, HandlerAssets,
