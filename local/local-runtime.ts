@@ -84,6 +84,13 @@ export interface LocalEndpoints {
   /** Cognito-compatible endpoint: give it to `CognitoIdentityProviderClient` as `endpoint`. */
   readonly cognitoEndpoint: string;
   readonly webUrl: string;
+  /**
+   * Where the API's authorizer reads the token (`querystring`, `header` or `subprotocol`) and under which name, as the
+   * construct describes it; absent in an app without the construct.
+   */
+  readonly tokenSource?: { readonly kind: string; readonly name: string };
+  /** Which token the API takes, `id` or `access`; absent in an app without the construct. */
+  readonly tokenUse?: string;
 }
 
 export interface LocalRuntime extends LocalEndpoints {
@@ -170,6 +177,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       userPoolClientId: authorizer.userPoolClientId,
       cognitoEndpoint: web.cognitoEndpoint,
       webUrl: web.url,
+      ...(authorizer.tokenSource ? { tokenSource: authorizer.tokenSource } : {}),
+      ...(authorizer.tokenUse ? { tokenUse: authorizer.tokenUse } : {}),
     };
     web.serveConfig(endpoints);
     const tableNames = Object.fromEntries(findResources(stacks, 'AWS::DynamoDB::Table')

@@ -51,11 +51,12 @@ function saveSession(next) {
   $('sign-out').hidden = !next;
 }
 
-async function freshIdToken(afterDrop) {
+/** The token the API takes (`config.tokenUse`: the ID token unless it says `access`), refreshed when it is about to expire. */
+async function freshToken(afterDrop) {
   if (afterDrop || session.expiresAt - Date.now() / 1000 < EXPIRY_MARGIN_SECONDS) {
     saveSession({ ...(await refreshSession(cognitoSettings(), session)), username: session.username });
   }
-  return session.idToken;
+  return config.tokenUse === 'access' ? session.accessToken : session.idToken;
 }
 
 function logLine(text) {
@@ -119,7 +120,8 @@ $('connect').addEventListener('click', () => {
   const current = new AuthenticatedConnection({
     websocketUrl: config.websocketUrl,
     tokenQueryParameter: config.tokenQueryParameter,
-    freshIdToken,
+    tokenSource: config.tokenSource,
+    freshToken,
     // A replaced connection's late close event must not overwrite the state of the current one.
     onState: (state, detail) => {
       if (connection === current) setState(state, detail);

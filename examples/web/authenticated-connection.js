@@ -1,6 +1,11 @@
-// A WebSocket to the API that carries the ID token in the query string (the construct's default
-// token source, the AWS sample's `idToken`), and after a drop reconnects with exponential backoff
-// and full jitter, getting a fresh token first so an expired one is never offered.
+// A WebSocket to the API that carries the token where the API reads it: offered as a subprotocol
+// beside the application protocol (`TokenSource.subprotocol()`: the token is in no URL), or in the
+// query string (the construct's default, the AWS sample's `idToken`). After a drop (the server also
+// closes a connection whose token expired) it reconnects with exponential backoff and full jitter,
+// getting a fresh token first so an expired one is never offered.
+
+/** The application protocol offered beside the token; the server answers with it, never with the token. */
+export const APPLICATION_PROTOCOL = 'echo.v1';
 
 const MAX_RECONNECT_ATTEMPTS = 8;
 
@@ -14,7 +19,8 @@ export class AuthenticatedConnection {
    * @param {object} options
    * @param {string} options.websocketUrl wss:// (or ws:// locally) URL of the stage
    * @param {string} [options.tokenQueryParameter] query string parameter that carries the token
-   * @param {(afterDrop: boolean) => Promise<string>} options.freshIdToken an ID token valid for a while yet (after a drop, a newly refreshed one)
+   * @param {{kind: string, name: string}} [options.tokenSource] where the API reads the token (config.json's `tokenSource`)
+   * @param {(afterDrop: boolean) => Promise<string>} options.freshToken a token valid for a while yet (after a drop, a newly refreshed one)
    * @param {(state: string, detail?: string) => void} options.onState connection state changes
    * @param {(data: string) => void} options.onMessage every message the server sends
    */
@@ -46,19 +52,24 @@ export class AuthenticatedConnection {
   }
 
   async open(reconnecting) {
-    const { websocketUrl, tokenQueryParameter = 'idToken', onState, onMessage } = this.options;
+    const { websocketUrl, tokenSource, onState, onMessage } = this.options;
+    if (tokenSource?.kind === 'header') {
+      // A browser's WebSocket cannot set a request header.
+      onState('refused', `this API reads the token from the ${tokenSource.name} header, which a browser cannot set`);
+      return;
+    }
     onState(reconnecting ? 'reconnecting' : 'connecting');
     let token;
     try {
-      token = await this.options.freshIdToken(reconnecting);
+      token = await this.options.freshToken(reconnecting);
     } catch (err) {
       onState('signed-out', `session expired: sign in again (${err.message})`);
       return;
     }
     if (this.closedByUser) return;
-    const url = new URL(websocketUrl);
-    url.searchParams.set(tokenQueryParameter, token);
-    const socket = new WebSocket(url);
+    const socket = tokenSource?.kind === 'subprotocol'
+      ? new WebSocket(websocketUrl, [APPLICATION_PROTOCOL, token])
+      : new WebSocket(urlWithToken(websocketUrl, tokenSource?.name ?? this.options.tokenQueryParameter ?? 'idToken', token));
     this.socket = socket;
     let opened = false;
     socket.addEventListener('open', () => {
@@ -90,4 +101,10 @@ export class AuthenticatedConnection {
     this.options.onState('waiting', `reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${this.reconnectAttempt})`);
     this.reconnectTimer = setTimeout(() => void this.open(true), delay);
   }
+}
+
+function urlWithToken(websocketUrl, parameter, token) {
+  const url = new URL(websocketUrl);
+  url.searchParams.set(parameter, token);
+  return url;
 }

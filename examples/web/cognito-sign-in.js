@@ -62,7 +62,12 @@ export function tokenExpiry(jwt) {
   }
 }
 
-/** Signs in with username and password by SRP; returns `{ idToken, refreshToken, expiresAt }`. */
+/** When the sooner of the ID and access tokens expires, epoch seconds. */
+function sessionExpiry(result) {
+  return Math.min(tokenExpiry(result.IdToken), tokenExpiry(result.AccessToken));
+}
+
+/** Signs in with username and password by SRP; returns `{ idToken, accessToken, refreshToken, expiresAt }`. */
 export async function signIn({ endpoint, clientId, userPoolId, username, password }) {
   const srp = startSrp();
   const challenge = await callCognito(endpoint, 'InitiateAuth', {
@@ -79,7 +84,7 @@ export async function signIn({ endpoint, clientId, userPoolId, username, passwor
     ClientId: clientId,
     ChallengeResponses: challengeResponses,
   }));
-  return { idToken: result.IdToken, refreshToken: result.RefreshToken, expiresAt: tokenExpiry(result.IdToken) };
+  return { idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken, expiresAt: sessionExpiry(result) };
 }
 
 /**
@@ -92,7 +97,9 @@ export async function refreshSession({ endpoint, clientId }, session) {
     ClientId: clientId,
     AuthParameters: { REFRESH_TOKEN: session.refreshToken },
   });
-  return { idToken: result.IdToken, refreshToken: result.RefreshToken ?? session.refreshToken, expiresAt: tokenExpiry(result.IdToken) };
+  return {
+    idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken ?? session.refreshToken, expiresAt: sessionExpiry(result),
+  };
 }
 
 /** Sign-out: revokes the refresh token, so a copy of the session cannot mint new tokens. */

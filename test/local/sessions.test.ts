@@ -84,6 +84,11 @@ describe('sessions through the local runtime', () => {
     rmSync(assembly, { recursive: true, force: true });
   });
 
+  test('/config.json tells a web client to offer an access token as a subprotocol', async () => {
+    const config = await (await fetch(new URL('config.json', runtime.webUrl))).json();
+    expect(config).toMatchObject({ tokenSource: { kind: 'subprotocol', name: 'Sec-WebSocket-Protocol' }, tokenUse: 'access' });
+  });
+
   test('the subprotocol handshake answers with the application protocol, never the token', async () => {
     const { AccessToken } = await tokens('member');
     const { socket } = await offer([APP_PROTOCOL, AccessToken!]);
