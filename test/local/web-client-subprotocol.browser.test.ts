@@ -1,0 +1,144 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { BrowserContext, chromium, Page } from 'playwright-core';
+import { synthesizeSessionsApp } from './fixtures/sessions-app';
+import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
+import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
+
+/**
+ * The example web client against an API that takes access tokens in the subprotocol (with a scope, a required group
+ * and a connection limit), and Chromium's own handshake rule: it drops a connection whose answer names none of the
+ * protocols it offered, which is why the local gateway answers only what `$connect` returned.
+ */
+
+const USERNAME = 'browser-user';
+const PASSWORD = 'Browser-passw0rd!';
+
+function chromiumExecutable(): string {
+  try {
+    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error('chromium is not installed (Debian: apt-get install -y chromium); this test does not skip');
+  }
+}
+
+async function accessTokenOf(runtime: LocalRuntime): Promise<string> {
+  const cognito = new CognitoIdentityProviderClient({
+    region: runtime.region, endpoint: runtime.cognitoEndpoint, credentials: { accessKeyId: 'any', secretAccessKey: 'any' },
+  });
+  try {
+    const { AuthenticationResult } = await cognito.send(new InitiateAuthCommand({
+      ClientId: runtime.userPoolClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: USERNAME, PASSWORD: PASSWORD },
+    }));
+    return AuthenticationResult!.AccessToken!;
+  } finally {
+    cognito.destroy();
+  }
+}
+
+/** Opens a WebSocket in the page; resolves with the protocol it opened with, or `closed before open <code>`. */
+function openInPage(page: Page, url: string, protocols: string[]): Promise<string> {
+  return page.evaluate(([target, offered]) => new Promise<string>((resolve) => {
+    const socket = new WebSocket(target as string, offered as string[]);
+    socket.onopen = () => {
+      resolve(`open ${socket.protocol}`);
+      socket.close();
+    };
+    socket.onclose = (event) => resolve(`closed before open ${event.code}`);
+  }), [url, protocols] as const);
+}
+
+describe('a subprotocol token source in headless Chromium', () => {
+  const assemblies = [mkdtempSync(join(tmpdir(), 'subprotocol-assembly-')), mkdtempSync(join(tmpdir(), 'querystring-assembly-'))];
+  const userDataDir = mkdtempSync(join(tmpdir(), 'subprotocol-chromium-'));
+  let sessions: LocalRuntime;
+  let queryString: LocalRuntime;
+  let browser: BrowserContext;
+  let page: Page;
+  const requestedUrls: string[] = [];
+
+  beforeAll(async () => {
+    synthesizeSessionsApp(assemblies[0]);
+    synthesizeWebSocketTestApp(assemblies[1]);
+    // the demo user is created in the group the API requires
+    sessions = await startLocalRuntime({ cloudAssembly: assemblies[0], demoUser: { username: USERNAME, password: PASSWORD }, onHandlerLog: () => undefined });
+    queryString = await startLocalRuntime({ cloudAssembly: assemblies[1], demoUser: { username: USERNAME, password: PASSWORD }, onHandlerLog: () => undefined });
+    browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumExecutable(),
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await sessions?.stop();
+    await queryString?.stop();
+    for (const directory of [...assemblies, userDataDir]) rmSync(directory, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    page = await browser.newPage();
+    page.on('request', (request) => requestedUrls.push(request.url()));
+    page.on('websocket', (socket) => requestedUrls.push(socket.url()));
+  });
+
+  afterEach(async () => page.close());
+
+  test('the web client signs in, connects with its access token as a subprotocol, and the token is in no URL', async () => {
+    // GIVEN the page, which reads the token source and token use from config.json
+    requestedUrls.length = 0;
+    await page.goto(sessions.webUrl);
+    // WHEN the demo user signs in (SRP), connects and sends
+    await page.fill('#sign-in-form input[name=username]', USERNAME);
+    await page.fill('#sign-in-form input[name=password]', PASSWORD);
+    await page.click('#sign-in');
+    await page.waitForSelector('#status[data-state="signed-in"]', { timeout: 30_000 });
+    await page.click('#connect');
+    // (the first $connect starts three cold functions: on a loaded machine that takes a while)
+    await page.waitForSelector('#status[data-state="open"]', { timeout: 60_000 });
+    await page.fill('#send-form input[name=text]', 'hello over a subprotocol');
+    await page.click('#send');
+    await page.waitForSelector('#log li:text-is("echo: hello over a subprotocol")', { timeout: 30_000 });
+    // THEN the WebSocket URL is the bare stage URL, and no URL the browser requested holds a token
+    const session = JSON.parse(await page.evaluate(() => JSON.stringify(Object.values(sessionStorage).map((value) => JSON.parse(value)))))[0];
+    expect(session.accessToken).toMatch(/^eyJ/);
+    expect(requestedUrls).toContain(sessions.websocketUrl);
+    for (const url of requestedUrls) {
+      expect(url).not.toContain('eyJ');
+      expect(url).not.toContain(session.accessToken.split('.')[2]);
+    }
+  }, 150_000);
+
+  test('Chromium connects when $connect answers with the application protocol it offered', async () => {
+    await page.goto(sessions.webUrl);
+    expect(await openInPage(page, sessions.websocketUrl, ['chat.v1', await accessTokenOf(sessions)])).toBe('open chat.v1');
+  }, 60_000);
+
+  test('Chromium drops the connection when $connect answers with no protocol, as against API Gateway', async () => {
+    // GIVEN an API whose $connect returns no subprotocol (its token travels in the query string)
+    const token = (await queryStringIdToken(queryString));
+    await page.goto(queryString.webUrl);
+    // WHEN the browser offers a protocol anyway THEN the handshake succeeds on the server but the browser fails it
+    expect(await openInPage(page, `${queryString.websocketUrl}?idToken=${token}`, ['chat.v1'])).toBe('closed before open 1006');
+    // AND without offering one, the same token connects
+    expect(await openInPage(page, `${queryString.websocketUrl}?idToken=${token}`, [])).toBe('open ');
+  }, 60_000);
+});
+
+async function queryStringIdToken(runtime: LocalRuntime): Promise<string> {
+  const cognito = new CognitoIdentityProviderClient({
+    region: runtime.region, endpoint: runtime.cognitoEndpoint, credentials: { accessKeyId: 'any', secretAccessKey: 'any' },
+  });
+  try {
+    const { AuthenticationResult } = await cognito.send(new InitiateAuthCommand({
+      ClientId: runtime.userPoolClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: USERNAME, PASSWORD: PASSWORD },
+    }));
+    return AuthenticationResult!.IdToken!;
+  } finally {
+    cognito.destroy();
+  }
+}
