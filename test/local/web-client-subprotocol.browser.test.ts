@@ -64,8 +64,9 @@ describe('a subprotocol token source in headless Chromium', () => {
     synthesizeSessionsApp(assemblies[0]);
     synthesizeWebSocketTestApp(assemblies[1]);
     // the demo user is created in the group the API requires
-    sessions = await startLocalRuntime({ cloudAssembly: assemblies[0], demoUser: { username: USERNAME, password: PASSWORD }, onHandlerLog: () => undefined });
-    queryString = await startLocalRuntime({ cloudAssembly: assemblies[1], demoUser: { username: USERNAME, password: PASSWORD }, onHandlerLog: () => undefined });
+    const demoUser = { username: USERNAME, password: PASSWORD };
+    sessions = await startLocalRuntime({ cloudAssembly: assemblies[0], demoUser, onHandlerLog: () => undefined });
+    queryString = await startLocalRuntime({ cloudAssembly: assemblies[1], demoUser, onHandlerLog: () => undefined });
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: chromiumExecutable(),
       headless: true,
@@ -104,7 +105,9 @@ describe('a subprotocol token source in headless Chromium', () => {
     await page.click('#send');
     await page.waitForSelector('#log li:text-is("echo: hello over a subprotocol")', { timeout: 30_000 });
     // THEN the WebSocket URL is the bare stage URL, and no URL the browser requested holds a token
-    const session = JSON.parse(await page.evaluate(() => JSON.stringify(Object.values(sessionStorage).map((value) => JSON.parse(value)))))[0];
+    // (the page's global, in the browser: this file is type-checked without the DOM library)
+    const stored = await page.evaluate(() => JSON.stringify(Object.values((globalThis as unknown as { sessionStorage: object }).sessionStorage)));
+    const session = JSON.parse((JSON.parse(stored) as string[])[0]);
     expect(session.accessToken).toMatch(/^eyJ/);
     expect(requestedUrls).toContain(sessions.websocketUrl);
     for (const url of requestedUrls) {
