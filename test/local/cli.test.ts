@@ -59,7 +59,7 @@ describe('cdk-cognito-websocket-api local', () => {
     try {
       const endpoints = JSON.parse(await running.firstLine);
       expect(Object.keys(endpoints)).toEqual(expect.arrayContaining([
-        'websocketUrl', 'callbackUrl', 'region', 'userPoolId', 'userPoolClientId', 'cognitoEndpoint', 'webUrl', 'tokenSource', 'tokenUse',
+        'websocketUrl', 'callbackUrl', 'region', 'userPoolId', 'userPoolClientId', 'cognitoEndpoint', 'webUrl',
       ]));
 
       // WHEN the printed demo user signs in and connects

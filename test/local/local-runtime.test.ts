@@ -119,9 +119,6 @@ describe('startLocalRuntime on a synthesized app', () => {
       userPoolClientId: runtime.userPoolClientId,
       cognitoEndpoint: runtime.cognitoEndpoint,
       webUrl: runtime.webUrl,
-      // where the construct's authorizer reads the token, and which token it takes
-      tokenSource: { kind: 'querystring', name: 'idToken' },
-      tokenUse: 'id',
     });
   });
 
