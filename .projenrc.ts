@@ -88,7 +88,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // lambda/ imports devDependencies on purpose: esbuild bundles them into assets/ at build time.
     dirs: ['src'],
     // local/ (the local runtime) is bundled by esbuild into assets/local/: ws and dynalite are build-time dependencies.
-    devdirs: ['lambda', 'local', 'test', 'examples', 'projenrc', '.projenrc.ts'],
+    devdirs: ['lambda', 'local', 'test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
   },
 });
 
@@ -106,7 +106,7 @@ new javascript.TypescriptConfig(project, {
   compilerOptions: { noEmit: true, rootDir: '..', paths: PACKAGE_PATHS },
   include: ['**/*.ts'],
 });
-project.eslint?.file.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './examples/tsconfig.json']);
+project.eslint?.file.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './examples/tsconfig.json', './bench/tsconfig.json']);
 project.eslint?.file.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProjects', true);
 
 // The folder boundary: src/ is CDK only and is not deployed with the handlers; lambda/ runs in Lambda and
@@ -242,9 +242,22 @@ project.addTask('mutation', { description: 'Mutation testing of the authorizer, 
 project.gitignore.exclude('/reports/mutation/', '/.stryker-tmp*/');
 project.npmignore?.exclude('/stryker.config.json', '/reports/');
 
+// `npm run bench [-- --quick]`: every speed and size claim measured side by side in one run, written to
+// bench/RESULTS.md. Never part of `test` or `build` (minutes of CPU); a smoke test runs the quick mode. It needs the
+// bundles in assets/ and compiles what else it needs (src/ for the synth apps) itself.
+new javascript.TypescriptConfig(project, {
+  fileName: 'bench/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  compilerOptions: { noEmit: true, rootDir: '..', paths: PACKAGE_PATHS },
+  include: ['**/*.ts'],
+});
+const benchTask = project.addTask('bench', { description: 'Measure every figure of bench/RESULTS.md side by side and rewrite it (--quick: tiny sizes)' });
+benchTask.spawn(bundle);
+benchTask.exec('ts-node --project bench/tsconfig.json --transpile-only bench/run-benchmarks.ts', { receiveArgs: true });
+
 project.gitignore.exclude('/assets/');
 project.npmignore?.include('/assets/');
-project.npmignore?.exclude('/lambda/', '/local/', '/examples/', '/.ci/');
+project.npmignore?.exclude('/lambda/', '/local/', '/examples/', '/bench/', '/.ci/');
 
 // `npm run release` cuts a release from a clean work tree, in one command. projen's own release task bumps, builds and
 // resets the version; it writes no CHANGELOG.md and no tag (its GitHub workflow does), so it is recomposed here:
