@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { benchSizes, BenchSettings, REPO_ROOT } from './bench-settings';
 import { consoleTable } from './console-table';
 import { FigureReport } from './figure-report';
+import { measureColdStart } from './figures/cold-start';
 import { measureJwksDownloads } from './figures/jwks-downloads';
 import { measureTokenVerification } from './figures/token-verification';
 import { currentLoad, describeMachine } from './machine-description';
@@ -24,6 +25,7 @@ interface Figure {
 const FIGURES: Figure[] = [
   { figure: '1', title: 'Token verification', measure: measureTokenVerification },
   { figure: '2', title: 'JWKS downloads', measure: measureJwksDownloads },
+  { figure: '3', title: 'Cold start', measure: measureColdStart },
 ];
 
 async function main(argv: string[]): Promise<number> {
