@@ -12,6 +12,7 @@ import { consoleTable } from './console-table';
 import { FigureReport } from './figure-report';
 import { measureColdStart } from './figures/cold-start';
 import { measureJwksDownloads } from './figures/jwks-downloads';
+import { measureSynth } from './figures/synth';
 import { measureTokenVerification } from './figures/token-verification';
 import { currentLoad, describeMachine } from './machine-description';
 import { resultsMarkdown, ResultsDocument } from './results-markdown';
@@ -26,6 +27,7 @@ const FIGURES: Figure[] = [
   { figure: '1', title: 'Token verification', measure: measureTokenVerification },
   { figure: '2', title: 'JWKS downloads', measure: measureJwksDownloads },
   { figure: '3', title: 'Cold start', measure: measureColdStart },
+  { figure: '5', title: 'cdk synth', measure: measureSynth },
 ];
 
 async function main(argv: string[]): Promise<number> {
