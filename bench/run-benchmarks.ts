@@ -12,6 +12,7 @@ import { consoleTable } from './console-table';
 import { FigureReport } from './figure-report';
 import { measureColdStart } from './figures/cold-start';
 import { measureJwksDownloads } from './figures/jwks-downloads';
+import { measureLocalRuntime } from './figures/local-runtime';
 import { measureSynth } from './figures/synth';
 import { measureTokenVerification } from './figures/token-verification';
 import { currentLoad, describeMachine } from './machine-description';
@@ -28,6 +29,7 @@ const FIGURES: Figure[] = [
   { figure: '2', title: 'JWKS downloads', measure: measureJwksDownloads },
   { figure: '3', title: 'Cold start', measure: measureColdStart },
   { figure: '5', title: 'cdk synth', measure: measureSynth },
+  { figure: '6', title: 'Local runtime', measure: measureLocalRuntime },
 ];
 
 async function main(argv: string[]): Promise<number> {
