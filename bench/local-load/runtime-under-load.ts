@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { startServerProcess } from './server-process';
-import { closeAll, echoRound, openConnections } from './websocket-load';
+import { closeAll, echoRound, openConnections, warmUp } from './websocket-load';
 import { assetPath, BenchSettings } from '../bench-settings';
 import { signInWithPassword } from '../cognito-sign-in';
 import { quantile } from '../statistics';
@@ -62,19 +62,6 @@ export async function measureUnderLoad(settings: BenchSettings, kind: ServerKind
   } finally {
     closeAll(sockets);
     if (!stopped) await server.stop(STOP_DEADLINE_MS).catch(() => undefined);
-  }
-}
-
-/**
- * One connection that connects, echoes once and closes before anything is timed: the function workers start (a cold
- * start each) and stay warm, as the handler floor's container is warmed before it is timed.
- */
-async function warmUp(url: string): Promise<void> {
-  const { sockets } = await openConnections(url, 1);
-  try {
-    await echoRound(sockets, 1);
-  } finally {
-    closeAll(sockets);
   }
 }
 

@@ -47,6 +47,28 @@ function openOne(url: string): Promise<WebSocket> {
   });
 }
 
+/** Attempts of the warm-up connection: the first may meet a cold start longer than the function's timeout. */
+const WARM_UP_ATTEMPTS = 3;
+
+/**
+ * One connection that connects, echoes once and closes before anything is timed: the function workers start (a cold
+ * start each) and stay warm, as a Lambda container is warm after its first invocation.
+ */
+export async function warmUp(url: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { sockets } = await openConnections(url, 1);
+      try {
+        return await echoRound(sockets, 1).then(() => undefined);
+      } finally {
+        closeAll(sockets);
+      }
+    } catch (error) {
+      if (attempt === WARM_UP_ATTEMPTS) throw error;
+    }
+  }
+}
+
 export interface EchoRound {
   /** Round trip of every message, in milliseconds, ascending. */
   readonly roundTripsMs: number[];
