@@ -10,8 +10,16 @@ export interface ResultsDocument {
   readonly machine: MachineDescription;
   readonly command: string;
   readonly reports: FigureReport[];
-  /** Figures that could not be measured, with why. */
-  readonly failures: ReadonlyArray<{ readonly figure: string; readonly title: string; readonly reason: string }>;
+  /** Figures that could not be measured (an error), with why. */
+  readonly failures: ReadonlyArray<UnmeasuredFigure>;
+  /** Figures this checkout cannot measure yet, because what they measure is not there, with what is missing. */
+  readonly pending: ReadonlyArray<UnmeasuredFigure>;
+}
+
+export interface UnmeasuredFigure {
+  readonly figure: string;
+  readonly title: string;
+  readonly reason: string;
 }
 
 export function resultsMarkdown(document: ResultsDocument): string {
@@ -35,7 +43,8 @@ export function resultsMarkdown(document: ResultsDocument): string {
     '|---|---|---|---|---|---|',
     ...document.reports.flatMap((report) => report.rows.map((row) =>
       `| ${report.figure} | ${row.measure} | ${formatValue(row.value.median, row.unit)} | ${formatRange(row.value)} | ${formatTarget(row)} | ${formatVerdict(row)} |`)),
-    ...document.failures.map((failure) => `| ${failure.figure} | ${failure.title} | not measured | | | ${failure.reason} |`),
+    ...document.failures.map((failure) => `| ${failure.figure} | ${failure.title} | not measured | | | failed: ${failure.reason} |`),
+    ...document.pending.map((figure) => `| ${figure.figure} | ${figure.title} | not measured | | | pending: ${figure.reason} |`),
     '',
   ];
   for (const report of document.reports) lines.push(...figureSection(report));
