@@ -63,7 +63,10 @@ async function main(argv: string[]): Promise<number> {
       }
       progress(`figure ${figure.figure}: ${figure.title}`);
       try {
-        reports.push(await figure.measure(settings));
+        const report = await figure.measure(settings);
+        reports.push(report);
+        // Each figure's rows as soon as it has them: a long run cut short still shows what it measured.
+        progress(`figure ${figure.figure} measured:\n${consoleTable([report])}`);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         progress(`figure ${figure.figure} could not be measured: ${reason}`);
