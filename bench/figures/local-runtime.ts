@@ -141,5 +141,9 @@ function notes(settings: BenchSettings): string[] {
     'connection; RSS is read from /proc with every connection open (the runtime process, and with its function worker processes); ' +
     'stop() is SIGTERM to process exit with every connection open, which runs $disconnect for each.',
     'The clients run in the benchmark\'s own process on the same cores as the servers, for every side alike.',
+    'What bounds the runtime\'s echo: as Lambda runs one invocation per container, the runtime runs one per worker process, ' +
+    'and at most one worker per core per function; each echo is a round trip through the gateway, IPC to the echo worker, ' +
+    'the handler\'s signed SDK POST back to the runtime\'s management API, and IPC back. Profile it with ' +
+    '`node --cpu-prof assets/local/cli.js local …` under the same load.',
   ];
 }

@@ -58,6 +58,9 @@ export async function measureTokenVerification(settings: BenchSettings): Promise
       'aws-jwt-verify with every Cognito claim check, the policy and its JSON log line. The floor splits the token and calls ' +
       '`crypto.verify` with a key object made once. jose checks issuer, audience and algorithm against a local JWK set; ' +
       'jsonwebtoken the same against a PEM converted once.',
+      'Between the authorizer and the floor: reading the token from the event, aws-jwt-verify decoding and parsing the ' +
+      'header and payload and checking every Cognito claim, its streaming `createVerify` (the floor\'s is one-shot), the ' +
+      'policy and the log line.',
     ],
   };
 }
