@@ -31,8 +31,7 @@ export async function handlerFloorMessagesPerSecond(settings: BenchSettings, con
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
-        TABLE_NAME: 'connections',
-        CALLBACK_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/prod`,
+        ...echoEnvironment('connections', `http://127.0.0.1:${(server.address() as AddressInfo).port}/prod`),
       },
       deadlineMs: 300_000,
     });
@@ -42,4 +41,12 @@ export async function handlerFloorMessagesPerSecond(settings: BenchSettings, con
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/**
+ * The echo's table and callback URL under both the names the handler reads today and the prefixed names the runtime
+ * API (`WebSocketConnections.fromEnvironment()`) reads once the echo sends through it, so the floor runs either way.
+ */
+function echoEnvironment(tableName: string, callbackUrl: string): Record<string, string> {
+  return { TABLE_NAME: tableName, CALLBACK_URL: callbackUrl, WEBSOCKET_CONNECTIONS_TABLE: tableName, WEBSOCKET_CALLBACK_URL: callbackUrl };
 }
