@@ -75,14 +75,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp'],
       modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp'],
       // examples/ import the package by its name, as a user does; in this repository the name is src/.
-      moduleNameMapper: { '^cdk-cognito-websocket-api$': '<rootDir>/src/index.ts' },
+      moduleNameMapper: {
+        '^cdk-cognito-websocket-api$': '<rootDir>/src/index.ts',
+        '^cdk-cognito-websocket-api/runtime$': '<rootDir>/runtime/index.ts',
+      },
     },
   },
   eslintOptions: {
     // lambda/ imports devDependencies on purpose: esbuild bundles them into assets/ at build time.
     dirs: ['src'],
     // local/ (the local runtime) is bundled by esbuild into assets/local/: ws and dynalite are build-time dependencies.
-    devdirs: ['lambda', 'local', 'test', 'examples', 'projenrc', '.projenrc.ts'],
+    // runtime/ (the `./runtime` export) imports the AWS SDK, which the environment provides (see RUNTIME_SDK below).
+    devdirs: ['lambda', 'local', 'runtime', 'test', 'examples', 'projenrc', '.projenrc.ts'],
   },
 });
 
@@ -92,7 +96,10 @@ for (const dir of ['lambda', 'examples']) {
 
 // examples/ import the package by its name, as a user does: in this repository the name maps to src/ for the
 // type checker (test/ and examples/ tsconfigs), ts-node (tsconfig-paths) and jest (moduleNameMapper).
-const PACKAGE_PATHS = { 'cdk-cognito-websocket-api': ['../src/index.ts'] };
+const PACKAGE_PATHS = {
+  'cdk-cognito-websocket-api': ['../src/index.ts'],
+  'cdk-cognito-websocket-api/runtime': ['../runtime/index.ts'],
+};
 project.tsconfigDev.file.addOverride('compilerOptions.paths', PACKAGE_PATHS);
 new javascript.TypescriptConfig(project, {
   fileName: 'examples/tsconfig.json',
@@ -114,6 +121,9 @@ project.eslint?.addRules({
       { target: './src', from: './lambda', message: 'src/ is the CDK construct: it deploys lambda/ as bundled assets, never imports it.' },
       { target: './src', from: './local', message: 'src/ is the CDK construct: the local runtime is a separate program.' },
       { target: './lambda', from: './local', message: 'lambda/ is deployed as is: the local runtime runs it unchanged, never the other way round.' },
+      { target: './runtime', from: './src', except: ['./wire-contract.ts'], message: ONLY_WIRE_CONTRACT },
+      { target: './runtime', from: ['./lambda', './local'], message: 'runtime/ is a public entry point of the package: the handlers use it, never the other way round.' },
+      { target: './src', from: './runtime', message: 'src/ is the CDK construct: the runtime API is a separate entry point that never loads aws-cdk-lib.' },
     ],
   }],
 });
@@ -236,9 +246,39 @@ project.addTask('mutation', { description: 'Mutation testing of the authorizer, 
 project.gitignore.exclude('/reports/mutation/', '/.stryker-tmp*/');
 project.npmignore?.exclude('/stryker.config.json', '/reports/');
 
+// The runtime API (runtime/): `cdk-cognito-websocket-api/runtime`, for backends and route handlers. Not jsii (no
+// aws-cdk-lib, and it exposes AWS SDK types): built beside jsii's output into lib/runtime/ as CommonJS, an ES module and
+// declarations for both. The AWS SDK clients it imports are no dependency of the package: jsii refuses a peer
+// dependency that is not a jsii module and would bundle a regular one into the tarball; Lambda's Node.js runtimes
+// provide SDK v3, bundlers leave `@aws-sdk/*` external, and elsewhere the application installs the two clients.
+new javascript.TypescriptConfig(project, {
+  fileName: 'runtime/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  compilerOptions: { noEmit: true, rootDir: '..' },
+  include: ['**/*.ts', '../src/wire-contract.ts'],
+});
+const bundleRuntime = project.addTask('bundle:runtime', {
+  description: 'Build the runtime API (runtime/) into lib/runtime/: CommonJS, ES module and their declarations',
+});
+bundleRuntime.exec('ts-node --project projenrc/tsconfig.json projenrc/bundle-runtime.ts');
+// After jsii, which owns lib/ and writes the rest of it.
+project.compileTask.spawn(bundleRuntime);
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './runtime': {
+    import: { types: './lib/runtime/index.d.mts', default: './lib/runtime/index.mjs' },
+    require: { types: './lib/runtime/index.d.ts', default: './lib/runtime/index.js' },
+  },
+  // Tools read these through the package name (jsii its assembly).
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+});
+// TypeScript with `moduleResolution: node` (a `cdk init` app's) ignores `exports`: this finds the runtime's types there.
+project.package.addField('typesVersions', { '*': { runtime: ['lib/runtime/index.d.ts'] } });
+
 project.gitignore.exclude('/assets/');
 project.npmignore?.include('/assets/');
-project.npmignore?.exclude('/lambda/', '/local/', '/examples/', '/.ci/');
+project.npmignore?.exclude('/lambda/', '/local/', '/runtime/', '/examples/', '/.ci/');
 
 // `npm run release` cuts a release from a clean work tree, in one command. projen's own release task bumps, builds and
 // resets the version; it writes no CHANGELOG.md and no tag (its GitHub workflow does), so it is recomposed here:

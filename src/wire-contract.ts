@@ -41,6 +41,18 @@ export const HandlerEnvironment = {
   CALLBACK_URL: 'CALLBACK_URL',
 } as const;
 
+/**
+ * Environment variables the runtime API's `WebSocketConnections.fromEnvironment()` reads. The construct sets them on
+ * the echo, on every route handler (`addRoute`, `defaultRouteHandler`) and on senders (`addSender`); prefixed so that
+ * they never overwrite a variable a function sets for its own use.
+ */
+export const ConnectionsEnvironment = {
+  /** Name of the connections table. */
+  TABLE_NAME: 'WEBSOCKET_CONNECTIONS_TABLE',
+  /** https URL of the stage's @connections management API. */
+  CALLBACK_URL: 'WEBSOCKET_CALLBACK_URL',
+} as const;
+
 /** Keys of the context the authorizer returns; API Gateway passes it to every route as `requestContext.authorizer`. */
 export const AuthorizerContextKeys = {
   /** The token's `sub`. */
@@ -53,6 +65,8 @@ export const AuthorizerContextKeys = {
   TOKEN_USE: 'tokenUse',
   /** The token's `exp`, epoch seconds. */
   EXP: 'exp',
+  /** The access token's `scope` claim: its OAuth scopes, space-separated as issued; absent for ID tokens. */
+  SCOPE: 'scope',
 } as const;
 
 /**
