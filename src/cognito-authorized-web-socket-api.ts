@@ -17,8 +17,8 @@ import {
   validateConnectionTtl, validateRequiredGroups, validateRouteKey, validateStageName, validateThrottle, validateUserPoolClients,
 } from './validation';
 import {
-  API_DESCRIPTION_METADATA_TYPE, ApiDescription, ConnectionAttributes, DEFAULT_CONNECTION_TTL_SECONDS, HandlerAssetName, HandlerAssets,
-  HandlerEnvironment, TokenSourceKind, TokenUseValue,
+  API_DESCRIPTION_METADATA_TYPE, ApiDescription, ConnectionAttributes, ConnectionsEnvironment, DEFAULT_CONNECTION_TTL_SECONDS,
+  HandlerAssetName, HandlerAssets, HandlerEnvironment, TokenSourceKind, TokenUseValue,
 } from './wire-contract';
 
 /**
@@ -386,12 +386,9 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     return disconnectFunction;
   }
 
-  /** The default `$default` integration: echoes to the sender through @connections. */
+  /** The default `$default` integration: echoes to the sender through @connections, with the runtime API as any sender. */
   private createEchoFunction(): lambda.Function {
-    const echoFunction = this.createHandler('Echo', HandlerAssets.ECHO, {
-      [HandlerEnvironment.TABLE_NAME]: this.table.tableName,
-      [HandlerEnvironment.CALLBACK_URL]: this.callbackUrl,
-    });
+    const echoFunction = this.createHandler('Echo', HandlerAssets.ECHO, this.connectionsEnvironment);
     this.grantManageConnections(echoFunction);
     suppressNag(echoFunction.role!.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
       'Connection ids exist only at run time; the wildcard is limited to the @connections of this API\'s stage.',
@@ -512,6 +509,14 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       requiredGroups: [...settings.requiredGroups],
     };
     this.node.addMetadata(API_DESCRIPTION_METADATA_TYPE, description);
+  }
+
+  /** What `WebSocketConnections.fromEnvironment()` of the runtime API reads. */
+  private get connectionsEnvironment(): Record<string, string> {
+    return {
+      [ConnectionsEnvironment.TABLE_NAME]: this.table.tableName,
+      [ConnectionsEnvironment.CALLBACK_URL]: this.callbackUrl,
+    };
   }
 
   private get cfnStage(): apigwv2.CfnStage {

@@ -33,12 +33,10 @@ export const HandlerEnvironment = {
   TOKEN_SOURCE_NAME: 'TOKEN_SOURCE_NAME',
   /** Comma-separated Cognito groups, one of which the user must be in; empty for none (authorizer). */
   REQUIRED_GROUPS: 'REQUIRED_GROUPS',
-  /** Name of the connections table (connect, disconnect, echo). */
+  /** Name of the connections table (connect, disconnect). */
   TABLE_NAME: 'TABLE_NAME',
   /** Seconds after connect at which a row's `removedAt` TTL falls (connect). */
   CONNECTION_TTL_SECONDS: 'CONNECTION_TTL_SECONDS',
-  /** https URL of the stage's @connections management API (echo and other senders). */
-  CALLBACK_URL: 'CALLBACK_URL',
 } as const;
 
 /**

@@ -170,7 +170,7 @@ describe('the AWS sample\'s behaviour (sign-up pool, web client, authorizer on $
     });
     const env = (id: string) => template.toJSON().Resources[id].Properties.Environment.Variables;
     expect(env(ids.disconnect)).toEqual({ TABLE_NAME: { Ref: ids.table } });
-    expect(env(ids.echo)).toEqual({ TABLE_NAME: { Ref: ids.table }, CALLBACK_URL: stack.resolve(api.callbackUrl) });
+    expect(env(ids.echo)).toEqual({ WEBSOCKET_CONNECTIONS_TABLE: { Ref: ids.table }, WEBSOCKET_CALLBACK_URL: stack.resolve(api.callbackUrl) });
   });
 
   test('every handler is the bundled asset, Node.js 22 on arm64, with its own log group kept a month', () => {
