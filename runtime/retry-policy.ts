@@ -33,6 +33,7 @@ interface Failure {
 /** The shape of an AWS SDK v3 service error, and of Node.js network errors. */
 interface ErrorShape {
   readonly name?: string;
+  readonly message?: string;
   readonly code?: string;
   readonly $metadata?: { readonly httpStatusCode?: number };
   readonly $response?: { readonly statusCode?: number };
@@ -76,6 +77,15 @@ export function classifyFailure(error: unknown): Failure {
   if (name === 'GoneException' || statusCode === 410) return { kind: 'gone', reason, statusCode };
   if (statusCode === 429 || THROTTLING_NAMES.has(name)) return { kind: 'retryable', reason, statusCode };
   if (statusCode !== undefined) return { kind: statusCode >= 500 ? 'retryable' : 'final', reason, statusCode };
-  if (TRANSIENT_CODES.has(shape.code ?? '')) return { kind: 'retryable', reason: `${name} (${shape.code})` };
+  const code = shape.code ?? networkErrorCodeIn(shape.message);
+  if (code && TRANSIENT_CODES.has(code)) return { kind: 'retryable', reason: `${name} (${code})` };
   return { kind: 'final', reason };
+}
+
+/**
+ * The SDK wraps an error from another realm (a `vm` context, a test runner's sandbox) as `AWS SDK error wrapper for
+ * Error: connect ECONNREFUSED ...`, losing its `code`; the code is still in the text.
+ */
+function networkErrorCodeIn(message: string | undefined): string | undefined {
+  return [...TRANSIENT_CODES].find((code) => message?.includes(code));
 }
