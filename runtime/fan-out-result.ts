@@ -7,7 +7,10 @@ import type { CallOutcome } from './retry-policy';
 /** A connection the call could not reach, and why. */
 export interface FailedConnection {
   readonly connectionId: string;
-  /** The error's name and HTTP status, e.g. `PayloadTooLargeException (HTTP 413)`; never a message body. */
+  /**
+   * Why: the error's name and HTTP status when the management API answered (`PayloadTooLargeException (HTTP 413)`,
+   * never the answer's body), else the client's error (`TimeoutError: ...`, `CredentialsProviderError: ...`).
+   */
   readonly reason: string;
   /** The management API's HTTP status, when it answered. */
   readonly statusCode?: number;

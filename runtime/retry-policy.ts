@@ -79,8 +79,13 @@ export function classifyFailure(error: unknown): Failure {
   if (statusCode !== undefined) return { kind: statusCode >= 500 ? 'retryable' : 'final', reason, statusCode };
   const code = shape.code ?? networkErrorCodeIn(shape.message);
   if (code && TRANSIENT_CODES.has(code)) return { kind: 'retryable', reason: `${name} (${code})` };
-  return { kind: 'final', reason };
+  // No answer came: the client's own error (no region, no credentials, a timeout). Its message is the client's, not
+  // the service's, and says what to fix.
+  return { kind: 'final', reason: shape.message ? `${name}: ${shape.message.slice(0, MAX_MESSAGE_IN_REASON)}` : name };
 }
+
+/** Enough of a client error's message to say what went wrong, short enough for a log line per connection. */
+const MAX_MESSAGE_IN_REASON = 200;
 
 /**
  * The SDK wraps an error from another realm (a `vm` context, a test runner's sandbox) as `AWS SDK error wrapper for

@@ -35,6 +35,11 @@ describe('classifyFailure', () => {
     });
     expect(classifyFailure(networkError('ECONNRESET')).reason).toBe('Error (ECONNRESET)');
   });
+
+  test('a failure without an answer says what the client reported, briefly', () => {
+    expect(classifyFailure(new Error('Region is missing')).reason).toBe('Error: Region is missing');
+    expect(classifyFailure(new Error('x'.repeat(500))).reason).toHaveLength('Error: '.length + 200);
+  });
 });
 
 describe('callWithRetry', () => {
