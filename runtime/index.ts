@@ -10,7 +10,7 @@ export { BroadcastIncompleteError } from './fan-out-result';
 export type { SendResult, DisconnectResult, FailedConnection } from './fan-out-result';
 export type { ConnectionRecord } from './connections-table';
 export { MessageTooLargeError, MAX_MESSAGE_BYTES } from './message-payload';
-export type { MessageData, JsonValue } from './message-payload';
+export type { MessageData } from './message-payload';
 export { DEFAULT_RETRY_POLICY } from './retry-policy';
 export type { RetryPolicy } from './retry-policy';
 export { callerIdentity, hasExpired } from './caller-identity';

@@ -6,14 +6,13 @@
 /** API Gateway's limit on one message posted to a connection: 128 KB. */
 export const MAX_MESSAGE_BYTES = 128 * 1024;
 
-/** A JSON value: what `JSON.stringify` turns into text. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { readonly [key: string]: JsonValue | undefined };
-
 /**
  * What `sendToUser` and its siblings accept: a string is sent as it is (not JSON-quoted), a `Uint8Array` (a `Buffer`)
- * as its bytes, and anything else as its JSON text. Clients receive every message as a text frame.
+ * as its bytes, and anything else (an object, an array, a number, a boolean, null) as its `JSON.stringify` text.
+ * `object` rather than a recursive JSON type, so that an `interface` of the application's is accepted as it is.
+ * Clients receive every message as a text frame.
  */
-export type MessageData = string | Uint8Array | JsonValue;
+export type MessageData = string | Uint8Array | number | boolean | null | object;
 
 /** Thrown before any request when a message is larger than API Gateway accepts. */
 export class MessageTooLargeError extends RangeError {
