@@ -148,7 +148,7 @@ const synthExample = project.addTask('synth:example', {
 });
 synthExample.exec('cdk synth --quiet --no-notices --no-version-reporting');
 synthExample.exec('ts-node --transpile-only print-template-summary.ts cdk.out BackendStack');
-project.gitignore.exclude('/examples/basic/cdk.out/');
+project.gitignore.exclude('/examples/basic/cdk.out/', '/examples/chat/cdk.out/');
 
 // ESLint's project service looks for the nearest tsconfig.json above each file; the root one
 // covers only src/, so lambda/ gets its own (type-check only: esbuild builds the handlers).
@@ -275,6 +275,21 @@ project.package.addField('exports', {
 });
 // TypeScript with `moduleResolution: node` (a `cdk init` app's) ignores `exports`: this finds the runtime's types there.
 project.package.addField('typesVersions', { '*': { runtime: ['lib/runtime/index.d.ts'] } });
+
+// `npm run start:chat`: the chat example (examples/chat), served locally with its web page at /chat.html. Its handlers
+// are NodejsFunctions, bundled by esbuild when the app is synthesized.
+const synthChat = project.addTask('synth:chat', {
+  description: 'Synthesize examples/chat to examples/chat/cdk.out',
+  cwd: 'examples/chat',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+});
+synthChat.exec('cdk synth --quiet --no-notices --no-version-reporting');
+const startChat = project.addTask('start:chat', {
+  description: 'Bundle, synthesize examples/chat and serve it on localhost; the chat page is /chat.html',
+});
+startChat.spawn(bundle);
+startChat.spawn(synthChat);
+startChat.exec('node assets/local/cli.js local --app examples/chat/cdk.out', { receiveArgs: true });
 
 project.gitignore.exclude('/assets/');
 project.npmignore?.include('/assets/');
