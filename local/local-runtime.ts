@@ -235,6 +235,7 @@ function startFunctionRunner({ options, region, cleanups }: RuntimeContext, dyna
     accountId: LOCAL_ACCOUNT_ID,
     maxWorkersPerFunction: options.maxWorkersPerFunction,
     preloads: [companionScript('jwks-interceptor').path],
+    runtimeModulePaths: awsSdkModulePaths(),
     sharedEnvironment: {
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDb.endpoint,
       // A handler's Cognito calls (AdminGetUser, ...) reach the local identity endpoint, as its DynamoDB calls reach dynalite.
@@ -354,4 +355,21 @@ function readOnly(counter: ManagementApiCounter): ManagementApiRequests {
       return counter.total;
     },
   };
+}
+
+/**
+ * Where the AWS SDK v3 that Lambda's Node.js runtime provides is found on this machine: the `node_modules` directory
+ * holding `@aws-sdk/client-dynamodb` as the runtime itself resolves it (the app's project, when the runtime is one of
+ * its dependencies). A function bundled with the SDK left out (NodejsFunction's default) then loads it there, wherever
+ * its code lives. None when the SDK is not installed: such a function then fails as it would without the SDK.
+ */
+function awsSdkModulePaths(): string[] {
+  let entry: string;
+  try {
+    entry = require.resolve('@aws-sdk/client-dynamodb');
+  } catch {
+    return [];
+  }
+  const at = entry.lastIndexOf(path.join('node_modules', '@aws-sdk', 'client-dynamodb'));
+  return at < 0 ? [] : [entry.slice(0, at + 'node_modules'.length)];
 }

@@ -41,6 +41,13 @@ describe('FunctionRunner', () => {
     await expect(runner.invoke('fail', {})).rejects.toMatchObject({ errorType: 'TypeError', errorMessage: 'bad input' });
   });
 
+  test('a handler whose module cannot load reports what is missing, not a module it never had', async () => {
+    runner.register(fixture('missing', { handler: 'missing-dependency.handler' }));
+    const error = await runner.invoke('missing', {}).catch((e) => e);
+    expect(error).toBeInstanceOf(FunctionInvocationError);
+    expect(error.errorMessage).toMatch(/Cannot find module 'a-package-installed-nowhere'/);
+  });
+
   test('returns the result as Lambda does, through JSON: methods dropped, dates as strings', async () => {
     runner.register(fixture('richResult'));
     await expect(runner.invoke('richResult', {})).resolves.toEqual({ statusCode: 200, body: 'ok', at: '1970-01-01T00:00:00.000Z' });

@@ -28,7 +28,8 @@ describe('the local runtime serves an app\'s Lambda function URLs', () => {
       headers: { 'content-type': 'application/json', 'x-test': 'hello', 'cookie': 'session=abc; theme=dark' },
       body: JSON.stringify({ to: 'bob' }),
     });
-    // THEN the function saw the request as Lambda presents it, with the runtime API's environment pointed here
+    // THEN the function saw the request as Lambda presents it, with the runtime API's environment pointed here, and
+    // found the AWS SDK as in Lambda (its inline code lives in a temporary directory, far from any node_modules)
     expect(response.status).toBe(201);
     expect(response.headers.get('x-answer')).toBe('yes');
     expect(response.headers.get('set-cookie')).toBe('seen=1');
@@ -43,6 +44,7 @@ describe('the local runtime serves an app\'s Lambda function URLs', () => {
       body: '{"to":"bob"}',
       isBase64Encoded: false,
       callbackUrl: runtime.callbackUrl,
+      sdk: 'function',
     });
   });
 
