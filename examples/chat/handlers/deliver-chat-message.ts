@@ -2,9 +2,9 @@
  * Delivers a chat message from one user to another: to every device of the recipient and of the sender (so each of
  * the sender's devices shows the conversation), each device once.
  */
-import type { SendResult, WebSocketConnections } from 'cdk-cognito-websocket-api/runtime';
 import type { MessageFrame, UndeliveredFrame } from './chat-protocol';
 import type { UserDirectory } from './user-directory';
+import type { SendResult, WebSocketConnections } from 'cdk-cognito-websocket-api/runtime';
 
 export interface ChatDeps {
   readonly connections: Pick<WebSocketConnections, 'sendToUser'>;

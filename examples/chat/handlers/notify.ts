@@ -4,11 +4,11 @@
  * Answers `{"delivered": <devices reached>}`, 404 for an unknown user, 401 without a valid token.
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import { WebSocketConnections } from 'cdk-cognito-websocket-api/runtime';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { NotificationFrame, parseChatRequest } from './chat-protocol';
 import { CognitoUserDirectory } from './user-directory';
+import { WebSocketConnections } from 'cdk-cognito-websocket-api/runtime';
 
 const connections = WebSocketConnections.fromEnvironment();
 const directory = new CognitoUserDirectory(new CognitoIdentityProviderClient({}), process.env.USER_POOL_ID!);

@@ -3,11 +3,11 @@
  * sender is who the authorizer verified at `$connect` (`callerIdentity`), never a name in the message.
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { callerIdentity, hasExpired, WebSocketConnections } from 'cdk-cognito-websocket-api/runtime';
-import type { AuthorizedRouteEvent } from 'cdk-cognito-websocket-api/runtime';
 import { ErrorFrame, parseChatRequest } from './chat-protocol';
 import { deliverChatMessage } from './deliver-chat-message';
 import { CognitoUserDirectory } from './user-directory';
+import type { AuthorizedRouteEvent } from 'cdk-cognito-websocket-api/runtime';
+import { callerIdentity, hasExpired, WebSocketConnections } from 'cdk-cognito-websocket-api/runtime';
 
 // Module scope: the clients and their sockets live as long as the container.
 const connections = WebSocketConnections.fromEnvironment();
