@@ -576,37 +576,16 @@ describe('the runtime API\'s grants and environment', () => {
     expect(statementsOf(stack, role)).toEqual([connectionsMethod(stack, api, 'POST')]);
   });
 
-  test('grantSendToUser: Query on userIdIndex only, DeleteItem on the table, POST on this stage, nothing more', () => {
+  test.each([
+    ['grantSendToUser', 'Query on userIdIndex only, DeleteItem on the table, POST', ['query', 'dynamodb:DeleteItem', 'POST']],
+    ['grantBroadcast', 'Scan and DeleteItem on the table, POST', ['dynamodb:Scan', 'dynamodb:DeleteItem', 'POST']],
+    ['grantDisconnect', 'Query on userIdIndex, DeleteItem on the table, DELETE', ['query', 'dynamodb:DeleteItem', 'DELETE']],
+  ] as const)('%s: %s on this stage, nothing more', (grant, _, expected) => {
     const { stack, api, role } = withBackendRole();
-    api.grantSendToUser(role);
+    api[grant](role);
     const tableId = logicalIdOf(stack, api.connectionsTable);
-    expect(statementsOf(stack, role)).toEqual([
-      queryUserIdIndex(tableId),
-      onTable('dynamodb:DeleteItem', tableId),
-      connectionsMethod(stack, api, 'POST'),
-    ]);
-  });
-
-  test('grantBroadcast: Scan and DeleteItem on the table, POST on this stage, nothing more', () => {
-    const { stack, api, role } = withBackendRole();
-    api.grantBroadcast(role);
-    const tableId = logicalIdOf(stack, api.connectionsTable);
-    expect(statementsOf(stack, role)).toEqual([
-      onTable('dynamodb:Scan', tableId),
-      onTable('dynamodb:DeleteItem', tableId),
-      connectionsMethod(stack, api, 'POST'),
-    ]);
-  });
-
-  test('grantDisconnect: Query on userIdIndex, DeleteItem on the table, DELETE on this stage, nothing more', () => {
-    const { stack, api, role } = withBackendRole();
-    api.grantDisconnect(role);
-    const tableId = logicalIdOf(stack, api.connectionsTable);
-    expect(statementsOf(stack, role)).toEqual([
-      queryUserIdIndex(tableId),
-      onTable('dynamodb:DeleteItem', tableId),
-      connectionsMethod(stack, api, 'DELETE'),
-    ]);
+    expect(statementsOf(stack, role)).toEqual(expected.map((what) => what === 'query' ? queryUserIdIndex(tableId)
+      : what.startsWith('dynamodb:') ? onTable(what, tableId) : connectionsMethod(stack, api, what)));
   });
 
   test('addSender sets the variables fromEnvironment() reads and grants exactly what sendToUser uses', () => {

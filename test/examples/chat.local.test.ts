@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { notifyUrlOf, synthesizeChatApp } from './chat-app';
 import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { signUpAndSignIn } from '../local/cognito-test-user';
-import { closed, open } from '../local/websocket-test-client';
+import { closeAll, open } from '../local/websocket-test-client';
 
 /**
  * examples/chat served by the local runtime, driven by real WebSocket clients and HTTP: the sendmessage route and
@@ -34,12 +34,7 @@ describe('examples/chat on the local runtime', () => {
   }, 120_000);
 
   afterEach(async () => {
-    await Promise.all(devices.splice(0).map(async ({ socket }) => {
-      if (socket.readyState === WebSocket.CLOSED) return;
-      const socketClosed = closed(socket);
-      socket.close();
-      await socketClosed;
-    }));
+    await closeAll(devices.splice(0).map(({ socket }) => socket));
   });
 
   afterAll(async () => {

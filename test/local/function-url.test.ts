@@ -83,7 +83,7 @@ describe('the local runtime serves an app\'s Lambda function URLs', () => {
   });
 
   test('the stacks\' outputs are in config.json with the local URLs, as a web page reads a deployed stack\'s', async () => {
-    const config = await (await fetch(new URL('config.json', runtime.webUrl))).json();
+    const config = await (await fetch(new URL('config.json', runtime.webUrl))).json() as { outputs: unknown };
     expect(config.outputs).toEqual({ FunctionUrlTestStack: { reporterUrl } });
   });
 });

@@ -29,3 +29,13 @@ export function nextMessage(socket: WebSocket): Promise<string> {
 export function closed(socket: WebSocket): Promise<number> {
   return new Promise((resolve) => socket.once('close', (code) => resolve(code)));
 }
+
+/** Closes every socket still open and resolves once each has closed. */
+export async function closeAll(sockets: WebSocket[]): Promise<void> {
+  await Promise.all(sockets.map(async (socket) => {
+    if (socket.readyState === WebSocket.CLOSED) return;
+    const socketClosed = closed(socket);
+    socket.close();
+    await socketClosed;
+  }));
+}

@@ -8,7 +8,7 @@ import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { DEFAULT_RETRY_POLICY, WebSocketConnections, WebSocketConnectionsOptions } from '../../runtime';
 import { signUpAndSignIn } from '../local/cognito-test-user';
 import { synthesizeConstructTestApp } from '../local/fixtures/websocket-test-app';
-import { closed, open } from '../local/websocket-test-client';
+import { closeAll, closed, open } from '../local/websocket-test-client';
 
 /**
  * The runtime API against the local runtime serving an app built with the construct: real WebSocket clients
@@ -44,12 +44,7 @@ describe('the runtime API against the local runtime', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map(async ({ socket }) => {
-      if (socket.readyState === WebSocket.CLOSED) return;
-      const socketClosed = closed(socket);
-      socket.close();
-      await socketClosed;
-    }));
+    await closeAll(clients.splice(0).map(({ socket }) => socket));
   });
 
   afterAll(async () => {
