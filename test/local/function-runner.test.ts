@@ -43,9 +43,9 @@ describe('FunctionRunner', () => {
 
   test('a handler whose module cannot load reports what is missing, not a module it never had', async () => {
     runner.register(fixture('missing', { handler: 'missing-dependency.handler' }));
-    const error = await runner.invoke('missing', {}).catch((e) => e);
+    const error = await runner.invoke('missing', {}).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(FunctionInvocationError);
-    expect(error.errorMessage).toMatch(/Cannot find module 'a-package-installed-nowhere'/);
+    expect((error as FunctionInvocationError).errorMessage).toMatch(/Cannot find module 'a-package-installed-nowhere'/);
   });
 
   test('returns the result as Lambda does, through JSON: methods dropped, dates as strings', async () => {
