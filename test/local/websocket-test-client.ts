@@ -21,6 +21,18 @@ export async function open(url: string): Promise<WebSocket> {
   return socket;
 }
 
+/**
+ * Opens a client that must be let in, trying again (at most `attempts` times in all) when the handshake fails with a
+ * 5xx: on a busy machine a function past its timeout refuses a connection that has nothing wrong with it.
+ */
+export async function openPatiently(url: string, attempts = 3): Promise<WebSocket> {
+  for (let attempt = 1; ; attempt++) {
+    const { socket, status } = await connect(url);
+    if (socket) return socket;
+    if (status === undefined || status < 500 || attempt >= attempts) throw new Error(`refused with ${status}`);
+  }
+}
+
 export function nextMessage(socket: WebSocket): Promise<string> {
   return new Promise((resolve) => socket.once('message', (data) => resolve(data.toString())));
 }
