@@ -16,8 +16,8 @@ export interface CallerIdentity {
   readonly tokenUse: string;
   /** When the token that opened the connection expires, in seconds since the epoch. */
   readonly exp: number;
-  /** The access token's OAuth scopes (its `scope` claim, split); empty for ID tokens. */
-  readonly scopes: string[];
+  /** The access token's OAuth scopes: its `scope` claim, split at spaces, so a check is exact (`includes('chat/write')`); empty for ID tokens. */
+  readonly scope: string[];
 }
 
 /** The part of a WebSocket route event `callerIdentity` reads. */
@@ -46,7 +46,7 @@ export function callerIdentity(event: AuthorizedRouteEvent): CallerIdentity {
     groups: listOf(context?.[AuthorizerContextKeys.GROUPS], ','),
     tokenUse: stringOf(context?.[AuthorizerContextKeys.TOKEN_USE]),
     exp: Number(context?.[AuthorizerContextKeys.EXP] ?? 0) || 0,
-    scopes: listOf(context?.[AuthorizerContextKeys.SCOPE], ' '),
+    scope: listOf(context?.[AuthorizerContextKeys.SCOPE], ' '),
   };
 }
 

@@ -25,13 +25,13 @@ describe('callerIdentity', () => {
       groups: ['admins', 'chat-users'],
       tokenUse: 'access',
       exp: 1_900_000_000,
-      scopes: ['chat/write', 'aws.cognito.signin.user.admin'],
+      scope: ['chat/write', 'aws.cognito.signin.user.admin'],
     });
   });
 
   test('an ID token\'s context (no groups, no scope, exp a number) gives empty lists', () => {
     const identity = callerIdentity({ requestContext: { authorizer: { userId: 'sub-2', username: 'bob', groups: '', tokenUse: 'id', exp: 1_800_000_000 } } });
-    expect(identity).toEqual({ userId: 'sub-2', username: 'bob', groups: [], tokenUse: 'id', exp: 1_800_000_000, scopes: [] });
+    expect(identity).toEqual({ userId: 'sub-2', username: 'bob', groups: [], tokenUse: 'id', exp: 1_800_000_000, scope: [] });
   });
 
   test.each([
