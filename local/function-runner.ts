@@ -4,7 +4,7 @@ import { existsSync } from 'fs';
 import { availableParallelism } from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
-import { InvocationContext, InvokeMessage, isWorkerReply } from './function-messages';
+import { InvocationContext, InvokeMessage, isInitDone, isWorkerReply } from './function-messages';
 
 /** A Lambda function as the local runtime runs it. */
 export interface LocalFunction {
@@ -49,6 +49,12 @@ export class FunctionInvocationError extends Error {
   }
 }
 
+/**
+ * Lambda's limit on a function's init phase (loading its module), which does not count against the function's
+ * timeout; past it the invocation starts anyway and its timeout ends a process still stuck loading.
+ */
+export const INIT_TIMEOUT_MS = 10_000;
+
 /** The invocation a worker is running: its reply, its timeout or its exit settles it. */
 interface RunningInvocation {
   readonly id: number;
@@ -59,6 +65,8 @@ interface RunningInvocation {
 interface Worker {
   readonly process: ChildProcess;
   readonly exited: Promise<void>;
+  /** Resolves when the worker's init phase is over, it exited, or INIT_TIMEOUT_MS passed. */
+  readonly initialized: Promise<void>;
   busy: boolean;
   current?: RunningInvocation;
 }
@@ -115,19 +123,24 @@ export class FunctionRunner {
     const id = this.nextInvocationId++;
     const timeoutMs = fn.timeoutSeconds * 1000;
     return new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        worker.current = undefined;
-        // As in Lambda, the runtime that timed out is discarded; the next invocation starts cold.
-        this.retire(fn.name, worker);
-        reject(new FunctionInvocationError(fn.name, 'Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`));
-      }, timeoutMs);
+      let timer: NodeJS.Timeout | undefined;
       worker.current = {
         id,
         resolve: (result) => { clearTimeout(timer); resolve(result); },
         reject: (error) => { clearTimeout(timer); reject(error); },
       };
-      const message: InvokeMessage = { id, event, context: this.invocationContext(fn, worker, Date.now() + timeoutMs) };
-      worker.process.send(message);
+      // The timeout counts from the end of the init phase, as in Lambda: a cold start is not part of it.
+      void worker.initialized.then(() => {
+        if (worker.current?.id !== id) return; // the process exited while loading: the invocation failed already
+        timer = setTimeout(() => {
+          worker.current = undefined;
+          // As in Lambda, the runtime that timed out is discarded; the next invocation starts cold.
+          this.retire(fn.name, worker);
+          reject(new FunctionInvocationError(fn.name, 'Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`));
+        }, timeoutMs);
+        const message: InvokeMessage = { id, event, context: this.invocationContext(fn, worker, Date.now() + timeoutMs) };
+        worker.process.send(message);
+      });
     });
   }
 
@@ -211,10 +224,16 @@ export class FunctionRunner {
     for (const stream of [child.stdout!, child.stderr!]) {
       readline.createInterface({ input: stream }).on('line', (line) => onLog(fn.name, line));
     }
-    const worker: Worker = { process: child, busy: false, exited: new Promise((resolve) => child.once('exit', () => resolve())) };
+    let endInit!: () => void;
+    const initialized = new Promise<void>((resolve) => { endInit = resolve; });
+    const initTimer = setTimeout(endInit, INIT_TIMEOUT_MS);
+    void initialized.then(() => clearTimeout(initTimer));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const worker: Worker = { process: child, busy: false, exited, initialized };
     this.allStarted.add(worker);
-    child.on('message', (message) => settle(worker, fn.name, message));
+    child.on('message', (message) => (isInitDone(message) ? endInit() : settle(worker, fn.name, message)));
     child.once('exit', (code, signal) => {
+      endInit();
       this.forget(fn.name, worker);
       this.allStarted.delete(worker);
       const running = worker.current;

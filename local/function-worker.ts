@@ -7,7 +7,7 @@
  */
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import type { ErrorMessage, InvocationContext, InvokeMessage, ResultMessage } from './function-messages';
+import type { ErrorMessage, InitDoneMessage, InvocationContext, InvokeMessage, ResultMessage } from './function-messages';
 
 type Handler = (event: unknown, context: unknown, callback?: (error: unknown, result?: unknown) => void) => unknown;
 
@@ -107,6 +107,12 @@ process.on('message', (message: InvokeMessage) => {
     process.send!(reply);
   })();
 });
+
+// Lambda's init phase: the handler's module loads when the process starts, before the first invocation, and the
+// runner starts an invocation's timeout only once this is over. A module that fails to load fails each invocation.
+handlerPromise = loadHandler();
+const initDone: InitDoneMessage = { initDone: true };
+handlerPromise.then(() => process.send!(initDone), () => process.send!(initDone));
 
 // The parent owns this process's life: Ctrl-C reaches the whole process group, but the runtime must still run
 // $disconnect for open connections while it stops, so the worker ignores SIGINT and exits when the parent
