@@ -15,7 +15,9 @@ export const REQUEST_TIMEOUT_MS = 3_000;
  * `maxAttempts: 1`: the runtime API owns the retries, so it sees a 410 on the first answer and applies one retry
  * policy rather than the SDK's on top of its own.
  */
-export function createManagementApiClient(callbackUrl: string, maxSockets: number): ApiGatewayManagementApiClient {
+export function createManagementApiClient(
+  callbackUrl: string, maxSockets: number, requestTimeoutMs: number = REQUEST_TIMEOUT_MS,
+): ApiGatewayManagementApiClient {
   const agentOptions = { keepAlive: true, maxSockets };
   return new ApiGatewayManagementApiClient({
     endpoint: callbackUrl,
@@ -25,7 +27,7 @@ export function createManagementApiClient(callbackUrl: string, maxSockets: numbe
       httpAgent: new HttpAgent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
       connectionTimeout: CONNECT_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      requestTimeout: requestTimeoutMs,
       // Without it, newer SDKs only warn on a request timeout and keep waiting.
       throwOnRequestTimeout: true,
     },

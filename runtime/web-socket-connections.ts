@@ -9,7 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { forEachConcurrently, splitConcurrency } from './bounded-concurrency';
 import { ConnectionRecord, ConnectionsTable } from './connections-table';
 import { BroadcastIncompleteError, DisconnectResult, OutcomeTally, SendResult } from './fan-out-result';
-import { createManagementApiClient } from './management-api-client';
+import { createManagementApiClient, REQUEST_TIMEOUT_MS } from './management-api-client';
 import { encodeMessage, MessageData } from './message-payload';
 import { callWithRetry, CallOutcome, DEFAULT_RETRY_POLICY, RetryPolicy } from './retry-policy';
 import { ConnectionsEnvironment } from '../src/wire-contract';
@@ -27,10 +27,16 @@ export interface WebSocketConnectionsOptions {
   readonly dynamoDb?: DynamoDBClient;
   /**
    * The management API client to post and disconnect with. Give it `maxAttempts: 1`: the retries are this class's.
-   * @default - a client for `callbackUrl` with keep-alive sockets (at most `concurrency`), a 1 s connect and a 3 s
-   * request timeout, and no retries of its own
+   * @default - a client for `callbackUrl` with keep-alive sockets (at most `concurrency`), a 1 s connect timeout,
+   * `requestTimeoutMs`, and no retries of its own
    */
   readonly managementApi?: ApiGatewayManagementApiClient;
+  /**
+   * How long the default management API client waits for an answer before it gives a request up (not retried: it
+   * may have been delivered). Ignored when `managementApi` is given.
+   * @default 3000
+   */
+  readonly requestTimeoutMs?: number;
   /**
    * Requests in flight at once, at most, in one call.
    * @default 50
@@ -84,7 +90,8 @@ export class WebSocketConnections {
       maxDelayMs: wholeNumber('retry.maxDelayMs', options.retry?.maxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs, 0),
     };
     this.table = new ConnectionsTable(options.dynamoDb ?? new DynamoDBClient({}), options.tableName);
-    this.managementApi = options.managementApi ?? createManagementApiClient(options.callbackUrl, this.concurrency);
+    const requestTimeoutMs = wholeNumber('requestTimeoutMs', options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, 1);
+    this.managementApi = options.managementApi ?? createManagementApiClient(options.callbackUrl, this.concurrency, requestTimeoutMs);
   }
 
   /**

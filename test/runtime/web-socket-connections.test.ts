@@ -177,6 +177,18 @@ describe('sendToConnection and sendToConnections', () => {
     });
   });
 
+  test('a post unanswered for requestTimeoutMs is given up, once, and reported with the client\'s timeout', async () => {
+    // GIVEN a management API that never answers, and a sender that waits 300 ms for an answer
+    api.answers = ['hang'];
+    // WHEN it sends to one connection
+    const result = await connections({ requestTimeoutMs: 300 }).sendToConnection('slow=', 'hello');
+    // THEN it gave up after its own timeout, not the 3 s default, without a retry
+    expect(result).toEqual({
+      delivered: [], gone: [], failed: [{ connectionId: 'slow=', reason: expect.stringMatching(/^TimeoutError: .*300 ms/), attempts: 1 }],
+    });
+    expect(postsTo('slow=')).toHaveLength(1);
+  });
+
   test('post the bytes given, once per distinct connection id', async () => {
     const bytes = Buffer.from('raw bytes');
     const result = await connections().sendToConnections(['a=', 'b=', 'a='], bytes);
@@ -271,6 +283,7 @@ describe('configuration', () => {
     [{ scanSegments: 1.5 }, 'scanSegments must be a whole number from 1 to 1000000; got 1.5'],
     [{ retry: { maxAttempts: 0 } }, 'retry.maxAttempts must be a whole number from 1; got 0'],
     [{ tableName: '' }, 'tableName must be a non-empty string; got ""'],
+    [{ requestTimeoutMs: 0 }, 'requestTimeoutMs must be a whole number from 1; got 0'],
   ])('refuses %j with the rule', (options, message) => {
     expect(() => connections(options as Partial<WebSocketConnectionsOptions>)).toThrow(`WebSocketConnections: ${message}`);
   });
