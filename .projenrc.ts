@@ -81,14 +81,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp'],
       modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp'],
       // examples/ import the package by its name, as a user does; in this repository the name is src/.
-      moduleNameMapper: { '^cdk-cognito-websocket-api$': '<rootDir>/src/index.ts' },
+      moduleNameMapper: {
+        '^cdk-cognito-websocket-api$': '<rootDir>/src/index.ts',
+        '^cdk-cognito-websocket-api/runtime$': '<rootDir>/runtime/index.ts',
+      },
     },
   },
   eslintOptions: {
     // lambda/ imports devDependencies on purpose: esbuild bundles them into assets/ at build time.
     dirs: ['src'],
     // local/ (the local runtime) is bundled by esbuild into assets/local/: ws and dynalite are build-time dependencies.
-    devdirs: ['lambda', 'local', 'test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
+    // runtime/ (the `./runtime` export) imports the AWS SDK, which the environment provides (see RUNTIME_SDK below).
+    devdirs: ['lambda', 'local', 'runtime', 'test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
   },
 });
 
@@ -98,7 +102,10 @@ for (const dir of ['lambda', 'examples']) {
 
 // examples/ import the package by its name, as a user does: in this repository the name maps to src/ for the
 // type checker (test/ and examples/ tsconfigs), ts-node (tsconfig-paths) and jest (moduleNameMapper).
-const PACKAGE_PATHS = { 'cdk-cognito-websocket-api': ['../src/index.ts'] };
+const PACKAGE_PATHS = {
+  'cdk-cognito-websocket-api': ['../src/index.ts'],
+  'cdk-cognito-websocket-api/runtime': ['../runtime/index.ts'],
+};
 project.tsconfigDev.file.addOverride('compilerOptions.paths', PACKAGE_PATHS);
 new javascript.TypescriptConfig(project, {
   fileName: 'examples/tsconfig.json',
@@ -120,6 +127,9 @@ project.eslint?.addRules({
       { target: './src', from: './lambda', message: 'src/ is the CDK construct: it deploys lambda/ as bundled assets, never imports it.' },
       { target: './src', from: './local', message: 'src/ is the CDK construct: the local runtime is a separate program.' },
       { target: './lambda', from: './local', message: 'lambda/ is deployed as is: the local runtime runs it unchanged, never the other way round.' },
+      { target: './runtime', from: './src', except: ['./wire-contract.ts'], message: ONLY_WIRE_CONTRACT },
+      { target: './runtime', from: ['./lambda', './local'], message: 'runtime/ is a public entry point of the package: the handlers use it, never the other way round.' },
+      { target: './src', from: './runtime', message: 'src/ is the CDK construct: the runtime API is a separate entry point that never loads aws-cdk-lib.' },
     ],
   }],
 });
@@ -144,7 +154,7 @@ const synthExample = project.addTask('synth:example', {
 });
 synthExample.exec('cdk synth --quiet --no-notices --no-version-reporting');
 synthExample.exec('ts-node --transpile-only print-template-summary.ts cdk.out BackendStack');
-project.gitignore.exclude('/examples/basic/cdk.out/');
+project.gitignore.exclude('/examples/basic/cdk.out/', '/examples/chat/cdk.out/');
 
 // ESLint's project service looks for the nearest tsconfig.json above each file; the root one
 // covers only src/, so lambda/ gets its own (type-check only: esbuild builds the handlers).
@@ -255,9 +265,54 @@ const benchTask = project.addTask('bench', { description: 'Measure every figure 
 benchTask.spawn(bundle);
 benchTask.exec('ts-node --project bench/tsconfig.json --transpile-only bench/run-benchmarks.ts', { receiveArgs: true });
 
+// The runtime API (runtime/): `cdk-cognito-websocket-api/runtime`, for backends and route handlers. Not jsii (no
+// aws-cdk-lib, and it exposes AWS SDK types): built beside jsii's output into lib/runtime/ as CommonJS, an ES module and
+// declarations for both. The AWS SDK clients it imports are no dependency of the package: jsii refuses a peer
+// dependency that is not a jsii module and would bundle a regular one into the tarball; Lambda's Node.js runtimes
+// provide SDK v3, bundlers leave `@aws-sdk/*` external, and elsewhere the application installs the two clients.
+new javascript.TypescriptConfig(project, {
+  fileName: 'runtime/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  compilerOptions: { noEmit: true, rootDir: '..' },
+  include: ['**/*.ts', '../src/wire-contract.ts'],
+});
+const bundleRuntime = project.addTask('bundle:runtime', {
+  description: 'Build the runtime API (runtime/) into lib/runtime/: CommonJS, ES module and their declarations',
+});
+bundleRuntime.exec('ts-node --project projenrc/tsconfig.json projenrc/bundle-runtime.ts');
+// After jsii, which owns lib/ and writes the rest of it.
+project.compileTask.spawn(bundleRuntime);
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './runtime': {
+    import: { types: './lib/runtime/index.d.mts', default: './lib/runtime/index.mjs' },
+    require: { types: './lib/runtime/index.d.ts', default: './lib/runtime/index.js' },
+  },
+  // Tools read these through the package name (jsii its assembly).
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+});
+// TypeScript with `moduleResolution: node` (a `cdk init` app's) ignores `exports`: this finds the runtime's types there.
+project.package.addField('typesVersions', { '*': { runtime: ['lib/runtime/index.d.ts'] } });
+
+// `npm run start:chat`: the chat example (examples/chat), served locally with its web page at /chat.html. Its handlers
+// are NodejsFunctions, bundled by esbuild when the app is synthesized.
+const synthChat = project.addTask('synth:chat', {
+  description: 'Synthesize examples/chat to examples/chat/cdk.out',
+  cwd: 'examples/chat',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+});
+synthChat.exec('cdk synth --quiet --no-notices --no-version-reporting');
+const startChat = project.addTask('start:chat', {
+  description: 'Bundle, synthesize examples/chat and serve it on localhost; the chat page is /chat.html',
+});
+startChat.spawn(bundle);
+startChat.spawn(synthChat);
+startChat.exec('node assets/local/cli.js local --app examples/chat/cdk.out', { receiveArgs: true });
+
 project.gitignore.exclude('/assets/');
 project.npmignore?.include('/assets/');
-project.npmignore?.exclude('/lambda/', '/local/', '/examples/', '/bench/', '/.ci/');
+project.npmignore?.exclude('/lambda/', '/local/', '/runtime/', '/examples/', '/bench/', '/.ci/');
 
 // `npm run release` cuts a release from a clean work tree, in one command. projen's own release task bumps, builds and
 // resets the version; it writes no CHANGELOG.md and no tag (its GitHub workflow does), so it is recomposed here:

@@ -161,8 +161,9 @@ async function synthesize(app: string | undefined): Promise<string> {
 }
 
 function printEndpoints(runtime: LocalRuntime, json: boolean, autoConfirm: boolean): void {
-  // The documented endpoints line: what /config.json serves, plus the demo user's credentials.
-  const endpoints = { ...runtime.endpoints, demoUser: runtime.demoUser };
+  // The documented endpoints line: what /config.json serves, plus the demo user's credentials, and for a process on
+  // this machine (a backend using the runtime API, a script) the local DynamoDB and the tables' names by logical id.
+  const endpoints = { ...runtime.endpoints, demoUser: runtime.demoUser, dynamoDbEndpoint: runtime.dynamoDbEndpoint, tables: runtime.tableNames };
   if (json) {
     process.stdout.write(JSON.stringify(endpoints) + '\n');
     return;
@@ -171,6 +172,9 @@ function printEndpoints(runtime: LocalRuntime, json: boolean, autoConfirm: boole
   for (const api of runtime.apis) {
     lines.push(`  WebSocket API     ${api.websocketUrl}   ${api.stackName}/${api.name}, routes ${api.routeKeys.join(' ')}`);
     lines.push(`  @connections      ${api.callbackUrl}`);
+  }
+  for (const functionUrl of runtime.functionUrls) {
+    lines.push(`  Function URL      ${functionUrl.url}   ${functionUrl.stackName}/${functionUrl.logicalId}`);
   }
   lines.push(
     `  Cognito endpoint  ${runtime.cognitoEndpoint}   region ${runtime.region}`,

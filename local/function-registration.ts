@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { findFunction, FunctionDefinition, functionCode, layerDirectories, WebSocketApiDefinition } from './cloud-assembly';
 import type { LocalFunction } from './function-runner';
-import { executeApiHost, LocalResourceNames } from './local-resource-names';
+import { executeApiHost, functionUrlHost, LocalResourceNames } from './local-resource-names';
 import { TemplateResolver, UnresolvableReferenceError } from './template-resolver';
 
 export interface FunctionRegistrationContext {
@@ -57,16 +57,21 @@ export function localFunction(fn: FunctionDefinition, context: FunctionRegistrat
   };
 }
 
-/** Rewrites `wss://` and `https://` URLs of the served APIs (as the template resolves them) to the local gateways. */
+/**
+ * Rewrites `wss://` and `https://` URLs of the served APIs, and `https://` URLs of the served function URLs (as the
+ * template resolves them), to the local listeners.
+ */
 export function apiUrlLocalizer(gateways: ReadonlyArray<{ readonly apiId: string; readonly port: number }>,
-  region: string): (value: string) => string {
-  const rewrites = gateways.map(({ apiId, port }) => {
-    const host = executeApiHost(apiId, region).replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-    return { secure: new RegExp(`wss://${host}`, 'g'), plain: new RegExp(`https://${host}`, 'g'), port };
-  });
-  return (value) => rewrites.reduce((text, { secure, plain, port }) => text
-    .replace(secure, `ws://127.0.0.1:${port}`)
-    .replace(plain, `http://127.0.0.1:${port}`), value);
+  region: string, functionUrls: ReadonlyArray<{ readonly urlId: string; readonly port: number }> = []): (value: string) => string {
+  const escape = (host: string) => host.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  const rewrites = [
+    ...gateways.flatMap(({ apiId, port }) => {
+      const host = escape(executeApiHost(apiId, region));
+      return [{ from: new RegExp(`wss://${host}`, 'g'), to: `ws://127.0.0.1:${port}` }, { from: new RegExp(`https://${host}`, 'g'), to: `http://127.0.0.1:${port}` }];
+    }),
+    ...functionUrls.map(({ urlId, port }) => ({ from: new RegExp(`https://${escape(functionUrlHost(urlId, region))}`, 'g'), to: `http://127.0.0.1:${port}` })),
+  ];
+  return (value) => rewrites.reduce((text, { from, to }) => text.replace(from, to), value);
 }
 
 function codeDirectory(fn: FunctionDefinition, inlineDirectory: string): string {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
+import { readBoundedBody } from './bounded-request-body';
+import type { ManagementApiCounter } from './management-api-counter';
 
 /** What the management API needs from the gateway that holds the connections. */
 export interface ConnectionRegistry {
@@ -27,7 +29,9 @@ export const MAX_POSTED_MESSAGE_BYTES = 128 * 1024;
  * `POST|GET|DELETE /<stage>/@connections/<connectionId>`; an unknown connection is 410 `GoneException`.
  * Requests are SigV4-signed by the SDK; the signature is not checked (there is no IAM here).
  */
-export async function handleManagementRequest(registry: ConnectionRegistry, request: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function handleManagementRequest(
+  registry: ConnectionRegistry, request: IncomingMessage, response: ServerResponse, counter?: ManagementApiCounter,
+): Promise<void> {
   const requestId = randomUUID();
   response.setHeader('x-amzn-RequestId', requestId);
   const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -39,7 +43,8 @@ export async function handleManagementRequest(registry: ConnectionRegistry, requ
     return;
   }
   const connectionId = decodeURIComponent(pathname.slice(prefix.length));
-  const body = await readBody(request, MAX_POSTED_MESSAGE_BYTES);
+  const body = await readBoundedBody(request, MAX_POSTED_MESSAGE_BYTES);
+  if (request.method === 'POST' || request.method === 'GET' || request.method === 'DELETE') counter?.record(connectionId, request.method);
 
   switch (request.method) {
     case 'POST': {
@@ -88,18 +93,4 @@ function sendError(response: ServerResponse, status: number, errorType: string, 
     // The SDK's REST-JSON protocol reads the error's name from this header.
     'x-amzn-ErrorType': errorType,
   }).end(json);
-}
-
-/** The request's body, or undefined when it is over `maxBytes` (the rest is read and dropped, not kept). */
-function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size <= maxBytes ? Buffer.concat(chunks) : undefined));
-    request.on('error', reject);
-  });
 }

@@ -12,6 +12,7 @@ import { randomId } from './ids';
 import { integrationHeader, integrationReply, integrationStatusCode } from './integration-result';
 import { LoopbackListener, listenOnLoopback } from './loopback-listener';
 import { ConnectionDescription, ConnectionRegistry, handleManagementRequest } from './management-api';
+import type { ManagementApiCounter } from './management-api-counter';
 import { selectRoute } from './route-selection';
 
 /** A route of the API and the function behind it. */
@@ -53,6 +54,8 @@ export interface WebSocketGatewayOptions {
   readonly maxMessageBytes?: number;
   /** One line per gateway event (JSON); never a token. @default - nothing is logged */
   readonly log?: (entry: Record<string, unknown>) => void;
+  /** Counts each request the `@connections` API receives. @default - nothing is counted */
+  readonly managementApiCounter?: ManagementApiCounter;
 }
 
 interface LiveConnection extends ConnectionFacts {
@@ -104,7 +107,7 @@ export class WebSocketGateway implements ConnectionRegistry {
       handleProtocols: (_protocols, request) => this.subprotocols.get(request) ?? false,
     });
     this.server = createServer((request, response) => {
-      handleManagementRequest(this, request, response).catch(() => {
+      handleManagementRequest(this, request, response, options.managementApiCounter).catch(() => {
         if (!response.headersSent) response.writeHead(500);
         response.end();
       });

@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { canTakeEnvironment, setConnectionsEnvironment } from './connections-environment';
 import { suppressNag, suppressRouteAuthorizationNag } from './nag';
 import { TokenSource } from './token-source';
 import { TokenUse } from './token-use';
@@ -17,8 +18,8 @@ import {
   validateConnectionTtl, validateRequiredGroups, validateRouteKey, validateStageName, validateThrottle, validateUserPoolClients,
 } from './validation';
 import {
-  API_DESCRIPTION_METADATA_TYPE, ApiDescription, ConnectionAttributes, DEFAULT_CONNECTION_TTL_SECONDS, HandlerAssetName, HandlerAssets,
-  HandlerEnvironment, TokenSourceKind, TokenUseValue,
+  API_DESCRIPTION_METADATA_TYPE, ApiDescription, ConnectionAttributes, ConnectionsEnvironment, DEFAULT_CONNECTION_TTL_SECONDS,
+  HandlerAssetName, HandlerAssets, HandlerEnvironment, TokenSourceKind, TokenUseValue,
 } from './wire-contract';
 
 /**
@@ -233,6 +234,9 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     this.connectFunction = this.createConnectFunction(settings);
     this.disconnectFunction = this.createDisconnectFunction();
     this.defaultRouteFunction = props.defaultRouteHandler ?? this.createEchoFunction();
+    if (props.defaultRouteHandler && canTakeEnvironment(props.defaultRouteHandler)) {
+      setConnectionsEnvironment(props.defaultRouteHandler, this.connectionsEnvironment, this);
+    }
 
     this.addLifecycleRoutes(settings.tokenSource);
 
@@ -251,7 +255,12 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
 
   /**
    * Routes messages whose `action` is `routeKey` to `handler`, which receives the authorizer
-   * context (`userId`, `username`, `groups`, `tokenUse`, `exp`) in `requestContext.authorizer`.
+   * context (`userId`, `username`, `groups`, `tokenUse`, `exp`) in `requestContext.authorizer`
+   * (`callerIdentity(event)` of `cdk-cognito-websocket-api/runtime` reads it).
+   *
+   * When `handler` is a function of this app, it also gets the environment variables
+   * `WebSocketConnections.fromEnvironment()` reads (`WEBSOCKET_CONNECTIONS_TABLE`,
+   * `WEBSOCKET_CALLBACK_URL`); it gets no permission: grant what it uses, e.g. `grantSendToUser`.
    *
    * @param routeKey the value of the message's `action` property
    * @param handler the function that handles the message
@@ -267,15 +276,78 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       returnResponse: options.returnResponse,
     });
     suppressRouteAuthorizationNag(route);
+    if (canTakeEnvironment(handler)) {
+      setConnectionsEnvironment(handler, this.connectionsEnvironment, this);
+    }
     return route;
   }
 
   /**
+   * Makes `fn` a sender: gives it the environment variables `WebSocketConnections.fromEnvironment()`
+   * reads (`WEBSOCKET_CONNECTIONS_TABLE`, `WEBSOCKET_CALLBACK_URL`) and what `grantSendToUser` grants.
+   * For `broadcast` add `grantBroadcast`, for `disconnect` and `disconnectUser` `grantDisconnect`.
+   *
+   * @param fn a function of this app (an imported one cannot be given environment variables:
+   * use `grantSendToUser` and pass `tableName` and `callbackUrl` to `WebSocketConnections` yourself)
+   */
+  public addSender(fn: lambda.IFunction): iam.Grant {
+    if (!canTakeEnvironment(fn)) {
+      throw new Error(
+        `addSender(${fn.node.path}): only a function defined in this app can be given environment variables; for an imported ` +
+        'function call grantSendToUser(fn) and pass tableName and callbackUrl to new WebSocketConnections({ ... }) in its code');
+    }
+    setConnectionsEnvironment(fn, this.connectionsEnvironment, this);
+    return this.grantSendToUser(fn);
+  }
+
+  /**
    * Lets `grantee` send to, inspect and close connections through this stage's @connections
-   * management API (`callbackUrl`), and nothing else of the API.
+   * management API (`callbackUrl`), and nothing else of the API: the POST, GET and DELETE methods
+   * of `@connections`. A sender needs only `grantPostToConnections`.
    */
   public grantManageConnections(grantee: iam.IGrantable): iam.Grant {
     return this.stage.grantManagementApiAccess(grantee);
+  }
+
+  /**
+   * Lets `grantee` post messages to connections of this stage (`POST @connections/{id}`), and
+   * neither read a connection's details (GET) nor close it (DELETE).
+   */
+  public grantPostToConnections(grantee: iam.IGrantable): iam.Grant {
+    return this.grantConnectionsMethod(grantee, 'POST');
+  }
+
+  /**
+   * Lets `grantee` call `sendToUser`, `sendToConnection(s)` and `listConnections` of
+   * `cdk-cognito-websocket-api/runtime`, and nothing more: `Query` on the `userIdIndex` index,
+   * `DeleteItem` on the table (the row of a connection found gone), and POST on this stage's
+   * `@connections`.
+   */
+  public grantSendToUser(grantee: iam.IGrantable): iam.Grant {
+    return this.grantQueryUserIdIndex(grantee)
+      .combine(this.grantTable(grantee, 'dynamodb:DeleteItem'))
+      .combine(this.grantPostToConnections(grantee));
+  }
+
+  /**
+   * Lets `grantee` call `broadcast` of `cdk-cognito-websocket-api/runtime`: `Scan` on the table,
+   * `DeleteItem` on it (gone connections) and POST on this stage's `@connections`.
+   */
+  public grantBroadcast(grantee: iam.IGrantable): iam.Grant {
+    return this.grantTable(grantee, 'dynamodb:Scan')
+      .combine(this.grantTable(grantee, 'dynamodb:DeleteItem'))
+      .combine(this.grantPostToConnections(grantee));
+  }
+
+  /**
+   * Lets `grantee` call `disconnect` and `disconnectUser` of `cdk-cognito-websocket-api/runtime`:
+   * `Query` on the `userIdIndex` index, `DeleteItem` on the table, and DELETE on this stage's
+   * `@connections` (which closes a connection).
+   */
+  public grantDisconnect(grantee: iam.IGrantable): iam.Grant {
+    return this.grantQueryUserIdIndex(grantee)
+      .combine(this.grantTable(grantee, 'dynamodb:DeleteItem'))
+      .combine(this.grantConnectionsMethod(grantee, 'DELETE'));
   }
 
   /**
@@ -283,9 +355,8 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
    * on the `userIdIndex` index.
    */
   public grantReadConnections(grantee: iam.IGrantable): iam.Grant {
-    const userIdIndexArn = `${this.table.tableArn}/index/${ConnectionAttributes.USER_ID_INDEX}`;
     return iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:GetItem'], resourceArns: [this.table.tableArn] })
-      .combine(iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: [this.table.tableArn, userIdIndexArn] }));
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: [this.table.tableArn, this.userIdIndexArn] }));
   }
 
   private createUserPool(): cognito.IUserPool {
@@ -386,12 +457,9 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     return disconnectFunction;
   }
 
-  /** The default `$default` integration: echoes to the sender through @connections. */
+  /** The default `$default` integration: echoes to the sender through @connections, with the runtime API as any sender. */
   private createEchoFunction(): lambda.Function {
-    const echoFunction = this.createHandler('Echo', HandlerAssets.ECHO, {
-      [HandlerEnvironment.TABLE_NAME]: this.table.tableName,
-      [HandlerEnvironment.CALLBACK_URL]: this.callbackUrl,
-    });
+    const echoFunction = this.createHandler('Echo', HandlerAssets.ECHO, this.connectionsEnvironment);
     this.grantManageConnections(echoFunction);
     suppressNag(echoFunction.role!.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
       'Connection ids exist only at run time; the wildcard is limited to the @connections of this API\'s stage.',
@@ -435,6 +503,33 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
   private grantTable(grantee: iam.IGrantable, action: string): iam.Grant {
     // Exactly the table: `table.grant` would add the indexes too, which these writes never touch.
     return iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [this.table.tableArn] });
+  }
+
+  /** `Query` on the `userIdIndex` index alone: a user's connections, never a query of the table itself. */
+  private grantQueryUserIdIndex(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: [this.userIdIndexArn] });
+  }
+
+  /** `execute-api:ManageConnections` for one HTTP method of this stage's `@connections`. */
+  private grantConnectionsMethod(grantee: iam.IGrantable, method: 'POST' | 'DELETE'): iam.Grant {
+    const apiArn = Stack.of(this).formatArn({ service: 'execute-api', resource: this.webSocketApi.apiId });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['execute-api:ManageConnections'],
+      resourceArns: [`${apiArn}/${this.stage.stageName}/${method}/@connections/*`],
+    });
+  }
+
+  private get userIdIndexArn(): string {
+    return `${this.table.tableArn}/index/${ConnectionAttributes.USER_ID_INDEX}`;
+  }
+
+  /** What `WebSocketConnections.fromEnvironment()` of the runtime API reads. */
+  private get connectionsEnvironment(): Record<string, string> {
+    return {
+      [ConnectionsEnvironment.TABLE_NAME]: this.table.tableName,
+      [ConnectionsEnvironment.CALLBACK_URL]: this.callbackUrl,
+    };
   }
 
   /** `$connect` behind the Cognito authorizer, `$disconnect` and `$default`. */

@@ -33,12 +33,22 @@ export const HandlerEnvironment = {
   TOKEN_SOURCE_NAME: 'TOKEN_SOURCE_NAME',
   /** Comma-separated Cognito groups, one of which the user must be in; empty for none (authorizer). */
   REQUIRED_GROUPS: 'REQUIRED_GROUPS',
-  /** Name of the connections table (connect, disconnect, echo). */
+  /** Name of the connections table (connect, disconnect). */
   TABLE_NAME: 'TABLE_NAME',
   /** Seconds after connect at which a row's `removedAt` TTL falls (connect). */
   CONNECTION_TTL_SECONDS: 'CONNECTION_TTL_SECONDS',
-  /** https URL of the stage's @connections management API (echo and other senders). */
-  CALLBACK_URL: 'CALLBACK_URL',
+} as const;
+
+/**
+ * Environment variables the runtime API's `WebSocketConnections.fromEnvironment()` reads. The construct sets them on
+ * the echo, on every route handler (`addRoute`, `defaultRouteHandler`) and on senders (`addSender`); prefixed so that
+ * they never overwrite a variable a function sets for its own use.
+ */
+export const ConnectionsEnvironment = {
+  /** Name of the connections table. */
+  TABLE_NAME: 'WEBSOCKET_CONNECTIONS_TABLE',
+  /** https URL of the stage's @connections management API. */
+  CALLBACK_URL: 'WEBSOCKET_CALLBACK_URL',
 } as const;
 
 /** Keys of the context the authorizer returns; API Gateway passes it to every route as `requestContext.authorizer`. */
@@ -53,6 +63,8 @@ export const AuthorizerContextKeys = {
   TOKEN_USE: 'tokenUse',
   /** The token's `exp`, epoch seconds. */
   EXP: 'exp',
+  /** The access token's `scope` claim: its OAuth scopes, space-separated as issued; absent for ID tokens. */
+  SCOPE: 'scope',
 } as const;
 
 /**

@@ -170,7 +170,7 @@ describe('the AWS sample\'s behaviour (sign-up pool, web client, authorizer on $
     });
     const env = (id: string) => template.toJSON().Resources[id].Properties.Environment.Variables;
     expect(env(ids.disconnect)).toEqual({ TABLE_NAME: { Ref: ids.table } });
-    expect(env(ids.echo)).toEqual({ TABLE_NAME: { Ref: ids.table }, CALLBACK_URL: stack.resolve(api.callbackUrl) });
+    expect(env(ids.echo)).toEqual({ WEBSOCKET_CONNECTIONS_TABLE: { Ref: ids.table }, WEBSOCKET_CALLBACK_URL: stack.resolve(api.callbackUrl) });
   });
 
   test('every handler is the bundled asset, Node.js 22 on arm64, with its own log group kept a month', () => {
@@ -535,6 +535,116 @@ describe('grants', () => {
         ],
       },
     });
+  });
+});
+
+describe('the runtime API\'s grants and environment', () => {
+  /** A stack with the construct (stage `v2`) and a role of the app's own. */
+  function withBackendRole() {
+    const stack = newStack();
+    const api = new CognitoAuthorizedWebSocketApi(stack, 'Ws', { stageName: 'v2' });
+    const role = new iam.Role(stack, 'Backend', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    return { stack, api, role };
+  }
+
+  /** Every statement of every policy attached to `role`, in order. */
+  function statementsOf(stack: Stack, role: iam.Role): unknown[] {
+    const roleId = stack.getLogicalId(role.node.defaultChild as any);
+    return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .filter((policy: any) => policy.Properties.Roles.some((ref: any) => ref.Ref === roleId))
+      .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
+  }
+
+  const connectionsMethod = (stack: Stack, api: CognitoAuthorizedWebSocketApi, method: string) => ({
+    Action: 'execute-api:ManageConnections',
+    Effect: 'Allow',
+    Resource: {
+      'Fn::Join': ['', [
+        'arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':',
+        { Ref: logicalIdOf(stack, api.webSocketApi) }, `/v2/${method}/@connections/*`,
+      ]],
+    },
+  });
+  const queryUserIdIndex = (tableId: string) => ({
+    Action: 'dynamodb:Query', Effect: 'Allow', Resource: { 'Fn::Join': ['', [tableArn(tableId), '/index/userIdIndex']] },
+  });
+  const onTable = (action: string, tableId: string) => ({ Action: action, Effect: 'Allow', Resource: tableArn(tableId) });
+
+  test('grantPostToConnections: POST on this stage\'s @connections, not GET or DELETE', () => {
+    const { stack, api, role } = withBackendRole();
+    api.grantPostToConnections(role);
+    expect(statementsOf(stack, role)).toEqual([connectionsMethod(stack, api, 'POST')]);
+  });
+
+  test.each([
+    ['grantSendToUser', 'Query on userIdIndex only, DeleteItem on the table, POST', ['query', 'dynamodb:DeleteItem', 'POST']],
+    ['grantBroadcast', 'Scan and DeleteItem on the table, POST', ['dynamodb:Scan', 'dynamodb:DeleteItem', 'POST']],
+    ['grantDisconnect', 'Query on userIdIndex, DeleteItem on the table, DELETE', ['query', 'dynamodb:DeleteItem', 'DELETE']],
+  ] as const)('%s: %s on this stage, nothing more', (grant, _, expected) => {
+    const { stack, api, role } = withBackendRole();
+    api[grant](role);
+    const tableId = logicalIdOf(stack, api.connectionsTable);
+    expect(statementsOf(stack, role)).toEqual(expected.map((what) => what === 'query' ? queryUserIdIndex(tableId)
+      : what.startsWith('dynamodb:') ? onTable(what, tableId) : connectionsMethod(stack, api, what)));
+  });
+
+  test('addSender sets the variables fromEnvironment() reads and grants exactly what sendToUser uses', () => {
+    // GIVEN a function of the app with a variable of its own
+    const { stack, api } = withBackendRole();
+    const sender = new lambda.Function(stack, 'Notifier', {
+      code: lambda.Code.fromInline('exports.handler = async () => undefined;'),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      environment: { TABLE_NAME: 'orders' },
+    });
+    // WHEN it is made a sender
+    api.addSender(sender);
+    // THEN it knows the table and the callback URL, its own variable untouched
+    const template = Template.fromStack(stack);
+    const tableId = logicalIdOf(stack, api.connectionsTable);
+    expect(template.toJSON().Resources[logicalIdOf(stack, sender)].Properties.Environment.Variables).toEqual({
+      TABLE_NAME: 'orders',
+      WEBSOCKET_CONNECTIONS_TABLE: { Ref: tableId },
+      WEBSOCKET_CALLBACK_URL: stack.resolve(api.callbackUrl),
+    });
+    // AND its role may do exactly what grantSendToUser allows
+    expect(statementsOf(stack, sender.role as iam.Role)).toEqual([
+      queryUserIdIndex(tableId),
+      onTable('dynamodb:DeleteItem', tableId),
+      connectionsMethod(stack, api, 'POST'),
+    ]);
+  });
+
+  test('addSender refuses an imported function, naming what to do instead', () => {
+    const { stack, api } = withBackendRole();
+    const imported = lambda.Function.fromFunctionArn(stack, 'Imported', 'arn:aws:lambda:eu-west-1:123456789012:function:notifier');
+    expect(() => api.addSender(imported)).toThrow(/addSender\(TestStack\/Imported\): only a function defined in this app .* grantSendToUser\(fn\)/);
+  });
+
+  test('a route handler and the defaultRouteHandler get the variables, and no permission', () => {
+    const stack = newStack();
+    const defaultHandler = inlineFunction(stack, 'Default');
+    const api = new CognitoAuthorizedWebSocketApi(stack, 'Ws', { defaultRouteHandler: defaultHandler });
+    const routeHandler = inlineFunction(stack, 'SendMessage');
+    api.addRoute('sendmessage', routeHandler);
+    const template = Template.fromStack(stack);
+    for (const fn of [defaultHandler, routeHandler]) {
+      expect(template.toJSON().Resources[logicalIdOf(stack, fn)].Properties.Environment.Variables).toEqual({
+        WEBSOCKET_CONNECTIONS_TABLE: { Ref: logicalIdOf(stack, api.connectionsTable) },
+        WEBSOCKET_CALLBACK_URL: stack.resolve(api.callbackUrl),
+      });
+      expect(statementsOf(stack, fn.role as iam.Role)).toEqual([]);
+    }
+  });
+
+  test('one function cannot reach the connections of two APIs through the same variables', () => {
+    const stack = newStack();
+    const first = new CognitoAuthorizedWebSocketApi(stack, 'First');
+    const second = new CognitoAuthorizedWebSocketApi(stack, 'Second', { cloudWatchRole: false });
+    const handler = inlineFunction(stack, 'Shared');
+    first.addRoute('chat', handler);
+    expect(() => second.addSender(handler)).toThrow(
+      /TestStack\/Shared already reaches the connections of TestStack\/First .* cannot also reach those of TestStack\/Second/);
   });
 });
 

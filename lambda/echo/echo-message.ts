@@ -1,11 +1,11 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { MessengerDeps, postToConnection } from '../connection-messenger';
-import { ConnectionsStore } from '../connections-store';
+import type { SendResult, WebSocketConnections } from '../../runtime';
 import { RouteRequestContext, routeLogFields } from '../route-event';
-import { errorNameOf, LogWriter } from '../structured-log';
+import { errorNameOf, LogFields, LogWriter } from '../structured-log';
 
-export interface EchoDeps extends MessengerDeps {
-  readonly store: Pick<ConnectionsStore, 'deleteConnection'>;
+export interface EchoDeps {
+  /** The runtime API, as any sender uses it: it retries throttling and deletes the row of a gone connection. */
+  readonly connections: Pick<WebSocketConnections, 'sendToConnection'>;
   readonly log: LogWriter;
 }
 
@@ -20,20 +20,19 @@ export interface EchoEvent {
  * is in the log.
  */
 export async function echoMessage(event: EchoEvent, deps: EchoDeps): Promise<APIGatewayProxyResult> {
-  const connectionId = event.requestContext.connectionId;
   const logBase = routeLogFields('echo', '$default', event.requestContext);
-  const outcome = await postToConnection(connectionId, JSON.stringify({ message: event.body ?? '' }), deps);
-  if (outcome.status === 'gone') {
-    try {
-      await deps.store.deleteConnection(connectionId);
-      deps.log({ ...logBase, outcome: 'gone', attempts: outcome.attempts, rowDeleted: true });
-    } catch (err) {
-      deps.log({ ...logBase, outcome: 'gone', attempts: outcome.attempts, rowDeleted: false, errorName: errorNameOf(err) });
-    }
-  } else if (outcome.status === 'failed') {
-    deps.log({ ...logBase, outcome: 'failed', attempts: outcome.attempts, errorName: outcome.errorName });
-  } else {
-    deps.log({ ...logBase, outcome: 'delivered', attempts: outcome.attempts });
+  try {
+    const result = await deps.connections.sendToConnection(event.requestContext.connectionId, JSON.stringify({ message: event.body ?? '' }));
+    deps.log({ ...logBase, ...outcomeFields(result) });
+  } catch (err) {
+    // Thrown before any request: the echo would be larger than API Gateway posts (MessageTooLargeError).
+    deps.log({ ...logBase, outcome: 'failed', errorName: errorNameOf(err) });
   }
   return { statusCode: 200, body: '' };
+}
+
+function outcomeFields(result: SendResult): LogFields {
+  const [failure] = result.failed;
+  if (failure) return { outcome: 'failed', reason: failure.reason, statusCode: failure.statusCode, attempts: failure.attempts };
+  return { outcome: result.gone.length > 0 ? 'gone' : 'delivered' };
 }

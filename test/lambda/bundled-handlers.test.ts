@@ -243,14 +243,16 @@ describe('connect, disconnect and echo bundles', () => {
     }
   });
 
-  test('echo posts the message to CALLBACK_URL and deletes the row of a gone connection', async () => {
+  test('echo posts the message to WEBSOCKET_CALLBACK_URL and deletes the row of a gone connection', async () => {
     await invokeBundle('connect', { ...tableEnv() }, [
       { requestContext: { connectionId: 'Bundle-2=', routeKey: '$connect', authorizer } },
     ]);
     expect(await table.getRow('Bundle-2=')).toBeDefined();
     api.received.length = 0;
     api.answers = [200, 410];
-    const echoed = await invokeBundle('echo', { ...tableEnv(), CALLBACK_URL: api.callbackUrl }, [
+    const echoed = await invokeBundle('echo', {
+      WEBSOCKET_CONNECTIONS_TABLE: table.tableName, AWS_ENDPOINT_URL_DYNAMODB: table.endpoint, WEBSOCKET_CALLBACK_URL: api.callbackUrl,
+    }, [
       { body: 'hello', requestContext: { connectionId: 'Bundle-2=', routeKey: '$default', authorizer } },
       { body: 'again', requestContext: { connectionId: 'Bundle-2=', routeKey: '$default', authorizer } },
     ]);

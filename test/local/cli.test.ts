@@ -1,3 +1,4 @@
+import { execFile } from 'child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { createConnection, createServer, Server, Socket } from 'net';
 import { tmpdir } from 'os';
@@ -8,7 +9,7 @@ import { signIn } from './cognito-test-user';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
 import { handlerLogEntries } from './handler-log-entries';
 import { childPids, isAlive } from './process-liveness';
-import { closed, open } from './websocket-test-client';
+import { closed, nextMessage, open } from './websocket-test-client';
 import { DEFAULT_DEMO_USER } from '../../local/local-runtime';
 import { eventually, waitFor } from '../eventually';
 
@@ -35,6 +36,15 @@ function portClosed(url: string): Promise<boolean> {
       resolve(false);
     });
     socket.once('error', () => resolve(true));
+  });
+}
+
+/** Runs `script` in a fresh Node.js process (TypeScript through ts-node) with only `env` and a PATH; resolves with its stdout. */
+function runNode(script: string, env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--require', require.resolve('ts-node/register/transpile-only'), '-e', script], {
+      env: { PATH: process.env.PATH, TS_NODE_PROJECT: path.join(__dirname, '..', 'tsconfig.json'), ...env },
+    }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
   });
 }
 
@@ -167,6 +177,40 @@ describe('cdk-cognito-websocket-api local', () => {
       const attempt = signIn(endpoints, DEFAULT_DEMO_USER.username, DEFAULT_DEMO_USER.password);
       await expect(attempt).rejects.toBeInstanceOf(UserNotFoundException);
       await expect(attempt).rejects.toThrow('User does not exist.');
+      running.child.kill('SIGINT');
+      expect(await exitWithin(running, 'the bin after Ctrl-C')).toBe(0);
+    } finally {
+      await ensureStopped(running);
+    }
+  });
+
+  test('the JSON line holds the local DynamoDB and the tables, and with them a process on this machine reaches a user', async () => {
+    // GIVEN the bin started on a synthesized app, and the demo user connected
+    const running = startOnAssembly();
+    try {
+      const endpoints = JSON.parse(await running.firstLine);
+      expect(endpoints.dynamoDbEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // The table's logical id, as in the template, maps to its local name
+      expect(Object.keys(endpoints.tables)).toEqual([expect.stringMatching(/^Connections[0-9A-F]{8}$/)]);
+      const [tableName] = Object.values<string>(endpoints.tables);
+      const idToken = await signIn(endpoints, endpoints.demoUser.username, endpoints.demoUser.password);
+      const socket = await open(`${endpoints.websocketUrl}?idToken=${idToken}`);
+      const received = nextMessage(socket);
+      // WHEN a Node.js process of its own, given only environment variables, sends to the user with the runtime API
+      const sub = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()).sub;
+      const sender = await runNode(`require(${JSON.stringify(path.join(__dirname, '..', '..', 'runtime', 'index.ts'))}).WebSocketConnections` +
+        `.fromEnvironment().sendToUser(${JSON.stringify(sub)}, 'from a process').then((result) => console.log(JSON.stringify(result)))`, {
+        WEBSOCKET_CONNECTIONS_TABLE: tableName,
+        WEBSOCKET_CALLBACK_URL: endpoints.callbackUrl,
+        AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDbEndpoint,
+        AWS_REGION: endpoints.region,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+      });
+      // THEN it found the user's connection in the local table and delivered through the local @connections API
+      expect(JSON.parse(sender)).toMatchObject({ delivered: [expect.any(String)], gone: [], failed: [] });
+      expect(await received).toBe('from a process');
+      socket.close();
       running.child.kill('SIGINT');
       expect(await exitWithin(running, 'the bin after Ctrl-C')).toBe(0);
     } finally {
