@@ -12,6 +12,9 @@ export interface ReceivedPost {
 
 export type ManagementApiAnswer = 200 | 410 | 429 | 500 | 'hang';
 
+/** API Gateway refuses a PostToConnection whose data passes a WebSocket frame's 128 KB with 413. */
+export const POST_TO_CONNECTION_MAX_BYTES = 128 * 1024;
+
 /**
  * A local @connections management API endpoint speaking API Gateway's wire format:
  * 200 with an empty body, or an error status with a `{"message": ...}` body and the
@@ -40,7 +43,7 @@ export class LocalManagementApi {
           body: Buffer.concat(chunks),
           headers: req.headers,
         });
-        const answer = this.answers.shift() ?? 200;
+        const answer = Buffer.concat(chunks).length > POST_TO_CONNECTION_MAX_BYTES ? 413 : this.answers.shift() ?? 200;
         if (answer === 'hang') {
           return; // never answers; the client's timeout must end it
         }
@@ -48,7 +51,9 @@ export class LocalManagementApi {
           res.writeHead(200, { 'content-type': 'application/json' }).end();
           return;
         }
-        const errorType = { 410: 'GoneException', 429: 'LimitExceededException', 500: 'InternalServerErrorException' }[answer];
+        const errorType = {
+          410: 'GoneException', 413: 'PayloadTooLargeException', 429: 'LimitExceededException', 500: 'InternalServerErrorException',
+        }[answer];
         res.writeHead(answer, { 'content-type': 'application/json', 'x-amzn-errortype': errorType })
           .end(JSON.stringify({ message: errorType === 'GoneException' ? null : 'Something went wrong' }));
       });
