@@ -53,6 +53,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-jwt-verify',
     // The newest cdk-nag whose peer range admits the aws-cdk-lib floor above.
     'cdk-nag@2.36.50',
+    // The newest aws-cdk-lib, cdk-nag and constructs, installed in newest-cdk/ (see NEWEST_CDK below).
+    'newest-cdk@file:newest-cdk',
     'dynalite',
     'esbuild',
     'playwright-core',
@@ -309,6 +311,57 @@ const startChat = project.addTask('start:chat', {
 startChat.spawn(bundle);
 startChat.spawn(synthChat);
 startChat.exec('node assets/local/cli.js local --app examples/chat/cdk.out', { receiveArgs: true });
+
+// The construct's tests run twice: on the peer floor above, and on the newest aws-cdk-lib, cdk-nag (3.x, a
+// policy-validation plugin) and constructs, pinned here so CI stays deterministic. The newest live in their own
+// install directory, newest-cdk/, a local package of the root lockfile (so `npm ci` installs both): their peer
+// ranges exclude the floor, so they cannot sit beside it in node_modules/. The jest project "newest" maps the
+// names to that directory, for the tests and for every module they load (cdk-nag's own `require('aws-cdk-lib')`).
+const NEWEST_CDK = { 'aws-cdk-lib': '2.276.0', 'cdk-nag': '3.0.2', 'constructs': '10.8.1' };
+new JsonFile(project, 'newest-cdk/package.json', {
+  obj: {
+    name: 'newest-cdk',
+    private: true,
+    description: 'The newest aws-cdk-lib, cdk-nag and constructs that the construct is tested on (jest project "newest")',
+    dependencies: NEWEST_CDK,
+  },
+});
+project.npmignore?.exclude('/newest-cdk/');
+/** What runs on the newest as well: everything that synthesizes the construct, and the packed library in a fresh app. */
+const NEWEST_TESTS = [
+  'test/cognito-authorized-web-socket-api.test.ts',
+  'test/api-description-metadata.test.ts',
+  'test/cdk-nag.test.ts',
+  'test/synth-warnings.test.ts',
+  'test/package/consumer.test.ts',
+];
+const newestModules = Object.fromEntries(Object.keys(NEWEST_CDK).flatMap((name) => [
+  [`^${name}$`, `<rootDir>/newest-cdk/node_modules/${name}`],
+  [`^${name}/(.*)$`, `<rootDir>/newest-cdk/node_modules/${name}/$1`],
+]));
+const jestConfig = project.jest!.config;
+// With `projects`, jest takes these per project; the root keeps the options of the run as a whole.
+const PROJECT_OPTIONS = ['clearMocks', 'globalSetup', 'moduleNameMapper', 'modulePathIgnorePatterns', 'testMatch', 'testPathIgnorePatterns', 'transform'];
+jestConfig.projects = () => {
+  const floor = Object.fromEntries(PROJECT_OPTIONS.map((option) => [option, resolveLazy(jestConfig[option])]));
+  return [
+    { displayName: 'floor', ...floor },
+    {
+      displayName: 'newest',
+      ...floor,
+      testMatch: NEWEST_TESTS.map((file) => `<rootDir>/${file}`),
+      moduleNameMapper: { ...floor.moduleNameMapper, ...newestModules },
+    },
+  ];
+};
+for (const option of PROJECT_OPTIONS) {
+  project.package.file.addDeletionOverride(`jest.${option}`);
+}
+
+/** projen holds some options as functions it calls when it writes the file (testMatch). */
+function resolveLazy(value: unknown): any {
+  return typeof value === 'function' ? value() : value;
+}
 
 project.gitignore.exclude('/assets/');
 project.npmignore?.include('/assets/');

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CfnAccount } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -11,11 +11,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { canTakeEnvironment, setConnectionsEnvironment } from './connections-environment';
+import { isNewestNodeRuntime, newestNodeRuntime } from './handler-runtime';
 import { suppressNag, suppressRouteAuthorizationNag } from './nag';
 import { TokenSource } from './token-source';
 import { TokenUse } from './token-use';
 import {
-  validateConnectionTtl, validateRequiredGroups, validateRouteKey, validateStageName, validateThrottle, validateUserPoolClients,
+  validateConnectionTtl, validateHandlerRuntime, validateRequiredGroups, validateRouteKey, validateStageName, validateThrottle,
+  validateUserPoolClients,
 } from './validation';
 import {
   API_DESCRIPTION_METADATA_TYPE, ApiDescription, ConnectionAttributes, ConnectionsEnvironment, DEFAULT_CONNECTION_TTL_SECONDS,
@@ -128,6 +130,29 @@ export interface CognitoAuthorizedWebSocketApiProps {
    * one API cannot take all of it)
    */
   readonly throttle?: apigwv2.ThrottleSettings;
+
+  /**
+   * The Lambda runtime of the functions the construct bundles (authorizer, connect, disconnect, echo): a
+   * Node.js runtime, 22 or newer.
+   *
+   * The default follows aws-cdk-lib: each upgrade of aws-cdk-lib that adds a Node.js runtime moves the
+   * functions to it on the next deployment, so they never run on a runtime nearing its end of support.
+   * Pin one here to change runtimes on your own schedule.
+   *
+   * @default - the newest Node.js runtime the installed aws-cdk-lib knows, and never older than Node.js 22
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
+   * AWS X-Ray tracing of the functions the construct bundles.
+   *
+   * On by default: a trace shows where a slow `$connect` spent its time (the key fetch, DynamoDB), and
+   * X-Ray's default sampling (the first request each second, then 5%) bounds its cost. API Gateway does
+   * not trace WebSocket APIs, so `Tracing.PASS_THROUGH` would record nothing.
+   *
+   * @default Tracing.ACTIVE
+   */
+  readonly tracing?: lambda.Tracing;
 }
 
 /** Options of `CognitoAuthorizedWebSocketApi.addRoute`. */
@@ -167,6 +192,8 @@ interface Settings {
   readonly removalPolicy: RemovalPolicy;
   readonly accessLogging: boolean;
   readonly cloudWatchRole: boolean;
+  readonly runtime: lambda.Runtime;
+  readonly tracing: lambda.Tracing;
 }
 
 /**
@@ -208,10 +235,12 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
   public readonly accessLogGroup?: logs.ILogGroup;
 
   private readonly table: dynamodb.Table;
+  private readonly settings: Settings;
 
   constructor(scope: Construct, id: string, props: CognitoAuthorizedWebSocketApiProps = {}) {
     super(scope, id);
     const settings = settingsOf(props);
+    this.settings = settings;
 
     this.userPool = props.userPool ?? this.createUserPool();
     const clients = this.acceptedClients(props.userPoolClients);
@@ -243,8 +272,10 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     if (settings.accessLogging) {
       this.accessLogGroup = this.createAccessLogGroup();
     } else {
-      suppressNag(this.cfnStage, 'AwsSolutions-APIG1',
-        'Access logging is turned off on purpose: the accessLogging prop of CognitoAuthorizedWebSocketApi is false.');
+      for (const rule of ['AwsSolutions-APIG1', 'Serverless-APIGWAccessLogging']) {
+        suppressNag(this.cfnStage, rule,
+          'Access logging is turned off on purpose: the accessLogging prop of CognitoAuthorizedWebSocketApi is false.');
+      }
     }
     if (settings.cloudWatchRole) {
       this.setAccountLoggingRole();
@@ -301,9 +332,10 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
   }
 
   /**
-   * Lets `grantee` send to, inspect and close connections through this stage's @connections
-   * management API (`callbackUrl`), and nothing else of the API: the POST, GET and DELETE methods
-   * of `@connections`. A sender needs only `grantPostToConnections`.
+   * Lets `grantee` call every method of this stage's @connections management API (`callbackUrl`):
+   * POST (send to a connection), GET (read a connection's details, its source IP among them) and
+   * DELETE (disconnect any connection); nothing else of the API. A function that only sends needs
+   * `grantPostToConnections`.
    */
   public grantManageConnections(grantee: iam.IGrantable): iam.Grant {
     return this.stage.grantManagementApiAccess(grantee);
@@ -460,10 +492,10 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
   /** The default `$default` integration: echoes to the sender through @connections, with the runtime API as any sender. */
   private createEchoFunction(): lambda.Function {
     const echoFunction = this.createHandler('Echo', HandlerAssets.ECHO, this.connectionsEnvironment);
-    this.grantManageConnections(echoFunction);
+    this.grantPostToConnections(echoFunction);
     suppressNag(echoFunction.role!.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
-      'Connection ids exist only at run time; the wildcard is limited to the @connections of this API\'s stage.',
-      [{ regex: '/^Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<[A-Za-z0-9]+>\\/[^/*]+\\/\\*\\/@connections\\/\\*$/g' }]);
+      'Connection ids exist only at run time; the wildcard is limited to POST on the @connections of this API\'s stage.',
+      [`Resource::${this.connectionsMethodArn('POST')}`]);
     // The echo deletes the row of a connection the management API reports gone (410).
     this.grantTable(echoFunction, 'dynamodb:DeleteItem');
     return echoFunction;
@@ -487,17 +519,42 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resourceArns: [logGroup.logGroupArn],
     });
-    return new lambda.Function(this, `${id}Function`, {
+    const fn = new lambda.Function(this, `${id}Function`, {
       code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', assetName)),
       handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: this.settings.runtime,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout,
       role,
       logGroup,
       environment,
+      tracing: this.settings.tracing,
     });
+    this.answerHandlerNag(fn, role);
+    return fn;
+  }
+
+  /** The cdk-nag findings on a bundled function that do not apply, each with why. */
+  private answerHandlerNag(fn: lambda.Function, role: iam.Role): void {
+    suppressNag(fn, 'Serverless-LambdaDLQ',
+      'API Gateway invokes this function synchronously: a dead-letter queue ' +
+      'receives only failed asynchronous invocations, so it would never receive anything.');
+    if (this.settings.tracing !== lambda.Tracing.ACTIVE) {
+      suppressNag(fn, 'Serverless-LambdaTracing',
+        `X-Ray tracing is set to ${this.settings.tracing} on purpose: the tracing prop of CognitoAuthorizedWebSocketApi.`);
+    }
+    if (!isNewestNodeRuntime(this.settings.runtime)) {
+      for (const rule of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
+        suppressNag(fn, rule,
+          `The runtime ${this.settings.runtime.name} is pinned on purpose: the runtime prop of CognitoAuthorizedWebSocketApi.`);
+      }
+    }
+    if (this.settings.tracing === lambda.Tracing.ACTIVE) {
+      suppressNag(role.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
+        'X-Ray\'s PutTraceSegments and PutTelemetryRecords support no resource-level permissions: AWS documents Resource "*" for them.',
+        ['Resource::*']);
+    }
   }
 
   private grantTable(grantee: iam.IGrantable, action: string): iam.Grant {
@@ -512,12 +569,7 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
 
   /** `execute-api:ManageConnections` for one HTTP method of this stage's `@connections`. */
   private grantConnectionsMethod(grantee: iam.IGrantable, method: 'POST' | 'DELETE'): iam.Grant {
-    const apiArn = Stack.of(this).formatArn({ service: 'execute-api', resource: this.webSocketApi.apiId });
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['execute-api:ManageConnections'],
-      resourceArns: [`${apiArn}/${this.stage.stageName}/${method}/@connections/*`],
-    });
+    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:ManageConnections'], resourceArns: [this.connectionsMethodArn(method)] });
   }
 
   private get userIdIndexArn(): string {
@@ -586,7 +638,7 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       const account = new CfnAccount(setting, 'Account', { cloudWatchRoleArn: role.roleArn });
       account.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
-    this.cfnStage.addDependency(setting.node.findChild('Account') as CfnAccount);
+    this.cfnStage.node.addDependency(setting.node.findChild('Account'));
   }
 
   /**
@@ -609,6 +661,17 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     this.node.addMetadata(API_DESCRIPTION_METADATA_TYPE, description);
   }
 
+  /** `<api>/<stage>/POST/@connections/*`: every connection of this stage, to post to only. */
+  /** `<api>/<stage>/<method>/@connections/*`: one method of this stage's management API, for any connection. */
+  private connectionsMethodArn(method: 'POST' | 'DELETE'): string {
+    return Stack.of(this).formatArn({
+      service: 'execute-api',
+      resource: this.webSocketApi.apiId,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      resourceName: `${this.stage.stageName}/${method}/@connections/*`,
+    });
+  }
+
   private get cfnStage(): apigwv2.CfnStage {
     return this.stage.node.defaultChild as apigwv2.CfnStage;
   }
@@ -628,6 +691,8 @@ function settingsOf(props: CognitoAuthorizedWebSocketApiProps): Settings {
   };
   validateThrottle(throttle);
   const accessLogging = props.accessLogging ?? true;
+  const runtime = props.runtime ?? newestNodeRuntime();
+  validateHandlerRuntime(runtime);
   return {
     stageName,
     connectionTtl,
@@ -638,6 +703,8 @@ function settingsOf(props: CognitoAuthorizedWebSocketApiProps): Settings {
     removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     accessLogging,
     cloudWatchRole: props.cloudWatchRole ?? accessLogging,
+    runtime,
+    tracing: props.tracing ?? lambda.Tracing.ACTIVE,
   };
 }
 

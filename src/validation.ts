@@ -6,7 +6,9 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
+import { newestNodeRuntime, nodeMajorOf, OLDEST_HANDLER_NODE_MAJOR } from './handler-runtime';
 
 /** API Gateway v2 stage names: letters, digits, hyphens and underscores, at most 128. */
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
@@ -104,6 +106,16 @@ export function validateTokenQueryStringName(name: string): void {
     throw new Error(
       `tokenSource: TokenSource.queryString('${name}') is not a usable query string parameter name; ` +
       'use 1 to 128 of the characters A-Z a-z 0-9 _ . ~ -, e.g. TokenSource.queryString(\'idToken\')',
+    );
+  }
+}
+
+export function validateHandlerRuntime(runtime: lambda.Runtime): void {
+  const major = nodeMajorOf(runtime);
+  if (major === undefined || major < OLDEST_HANDLER_NODE_MAJOR) {
+    throw new Error(
+      `runtime ${runtime.name} is not valid: the bundled handlers need Node.js ${OLDEST_HANDLER_NODE_MAJOR} or newer, ` +
+      `e.g. lambda.Runtime.${newestNodeRuntime().name.replace(/^nodejs(\d+)\.x$/, 'NODEJS_$1_X')}, or leave runtime out for the newest`,
     );
   }
 }

@@ -1,7 +1,11 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { SendResult, WebSocketConnections } from '../../runtime';
+import { MAX_MESSAGE_BYTES } from '../../runtime/message-payload';
 import { RouteRequestContext, routeLogFields } from '../route-event';
 import { errorNameOf, LogFields, LogWriter } from '../structured-log';
+
+/** The most API Gateway posts to a connection in one frame: 128 KB, after JSON escaping and UTF-8 encoding. */
+export const ECHO_MAX_BYTES = MAX_MESSAGE_BYTES;
 
 export interface EchoDeps {
   /** The runtime API, as any sender uses it: it retries throttling and deletes the row of a gone connection. */
@@ -14,18 +18,26 @@ export interface EchoEvent {
   readonly requestContext: RouteRequestContext;
 }
 
+/** What the sender gets instead of an echo that would pass `ECHO_MAX_BYTES`: it always hears an answer. */
+export const ECHO_TOO_LARGE_FRAME = JSON.stringify({ error: 'Message too large to echo', maxBytes: ECHO_MAX_BYTES });
+
 /**
- * Sends `{"message": <body>}` back to the sender, the AWS sample's echo. A sender that is already
- * gone has its row deleted at once. Always 200: the route has no route response, and the outcome
+ * Sends `{"message": <body>}` back to the sender, the AWS sample's echo; when that would pass 128 KB (JSON
+ * escaping can double a message's size, or more), sends `ECHO_TOO_LARGE_FRAME` instead. A sender that is
+ * already gone has its row deleted at once. Always 200: the route has no route response, and the outcome
  * is in the log.
  */
 export async function echoMessage(event: EchoEvent, deps: EchoDeps): Promise<APIGatewayProxyResult> {
   const logBase = routeLogFields('echo', '$default', event.requestContext);
+  const echo = JSON.stringify({ message: event.body ?? '' });
+  const echoBytes = Buffer.byteLength(echo, 'utf8');
+  const tooLarge = echoBytes > ECHO_MAX_BYTES;
   try {
-    const result = await deps.connections.sendToConnection(event.requestContext.connectionId, JSON.stringify({ message: event.body ?? '' }));
-    deps.log({ ...logBase, ...outcomeFields(result) });
+    const result = await deps.connections.sendToConnection(event.requestContext.connectionId, tooLarge ? ECHO_TOO_LARGE_FRAME : echo);
+    const fields = outcomeFields(result);
+    deps.log({ ...logBase, ...fields, ...(tooLarge && fields.outcome === 'delivered' ? { outcome: 'too-large', echoBytes } : {}) });
   } catch (err) {
-    // Thrown before any request: the echo would be larger than API Gateway posts (MessageTooLargeError).
+    // Thrown before any request (a message over API Gateway's limit), or by the table when a gone row is deleted.
     deps.log({ ...logBase, outcome: 'failed', errorName: errorNameOf(err) });
   }
   return { statusCode: 200, body: '' };

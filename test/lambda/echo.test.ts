@@ -1,9 +1,9 @@
 import { ConnectionsTable, startConnectionsTable, TEST_CREDENTIALS, TEST_REGION } from './dynalite-connections-table';
-import { LocalManagementApi } from './local-management-api';
+import { LocalManagementApi, POST_TO_CONNECTION_MAX_BYTES } from './local-management-api';
 import { ConnectionsStore } from '../../lambda/connections-store';
-import { echoMessage, EchoEvent } from '../../lambda/echo/echo-message';
+import { ECHO_MAX_BYTES, echoMessage, EchoEvent } from '../../lambda/echo/echo-message';
 import { LogFields } from '../../lambda/structured-log';
-import { DEFAULT_RETRY_POLICY, MAX_MESSAGE_BYTES, WebSocketConnections } from '../../runtime';
+import { DEFAULT_RETRY_POLICY, WebSocketConnections } from '../../runtime';
 import { REQUEST_TIMEOUT_MS } from '../../runtime/management-api-client';
 import { ConnectionsEnvironment } from '../../src/wire-contract';
 
@@ -98,13 +98,6 @@ test('429 then success delivers the message once', async () => {
   expect(logged).toEqual([expect.objectContaining({ outcome: 'delivered' })]);
 });
 
-test('an echo larger than API Gateway posts is refused before any request, and logged', async () => {
-  // {"message":"..."} adds 14 bytes to the body
-  await echoMessage(messageEvent('Conn-6=', 'x'.repeat(MAX_MESSAGE_BYTES - 13)), deps());
-  expect(api.received).toHaveLength(0);
-  expect(logged).toEqual([expect.objectContaining({ outcome: 'failed', errorName: 'MessageTooLargeError' })]);
-});
-
 test('a management API that never answers is waited for until the request timeout, then given up', async () => {
   // GIVEN a management API that accepts the post and never answers
   api.answers = ['hang'];
@@ -123,4 +116,50 @@ test('a management API that never answers is waited for until the request timeou
   expect(response).toEqual({ statusCode: 200, body: '' });
   expect(api.received).toHaveLength(1);
   expect(logged).toEqual([expect.objectContaining({ outcome: 'failed', attempts: 1, reason: expect.stringMatching(/^TimeoutError: /) })]);
+});
+
+describe('a message whose echo would pass 128 KB, the most API Gateway posts to a connection', () => {
+  /** `{"message":""}`: what the echo adds around the escaped body. */
+  const ENVELOPE_BYTES = 14;
+  /** `"` (2 bytes escaped), U+0001 (6: `\u0001`), é (2 in UTF-8), 👋 (4 in UTF-8): 14 bytes of echo a unit. */
+  const ESCAPING_UNIT = '"\u0001é👋';
+  const ESCAPING_UNIT_BYTES = 14;
+  const TOO_LARGE = { error: 'Message too large to echo', maxBytes: 131_072 };
+
+  async function echoOf(connectionId: string, body: string): Promise<string> {
+    await echoMessage(messageEvent(connectionId, body), deps());
+    expect(api.received).toHaveLength(1);
+    return api.received[0].body.toString('utf8');
+  }
+
+  test('the limit is the management API\'s: 128 KB', () => {
+    expect(ECHO_MAX_BYTES).toBe(POST_TO_CONNECTION_MAX_BYTES);
+  });
+
+  test('GIVEN an ASCII body whose echo is exactly 128 KB THEN it is echoed byte for byte', async () => {
+    const body = 'a'.repeat(131_072 - ENVELOPE_BYTES);
+    const echoed = await echoOf('Big-1=', body);
+    expect(Buffer.byteLength(echoed)).toBe(131_072);
+    expect(JSON.parse(echoed)).toEqual({ message: body });
+  });
+
+  test('GIVEN one byte more THEN the sender hears a short error frame naming the limit, never silence', async () => {
+    const echoed = await echoOf('Big-2=', 'a'.repeat(131_072 - ENVELOPE_BYTES + 1));
+    expect(JSON.parse(echoed)).toEqual(TOO_LARGE);
+    expect(logged).toEqual([expect.objectContaining({ connectionId: 'Big-2=', outcome: 'too-large', echoBytes: 131_073 })]);
+  });
+
+  test('GIVEN quotes, control characters and non-ASCII whose escaped echo is exactly 128 KB THEN it is echoed', async () => {
+    const units = Math.floor((131_072 - ENVELOPE_BYTES) / ESCAPING_UNIT_BYTES);
+    const body = ESCAPING_UNIT.repeat(units) + 'a'.repeat(131_072 - ENVELOPE_BYTES - units * ESCAPING_UNIT_BYTES);
+    const echoed = await echoOf('Big-3=', body);
+    expect(Buffer.byteLength(echoed)).toBe(131_072);
+    expect(JSON.parse(echoed)).toEqual({ message: body });
+  });
+
+  test('GIVEN a body of 65,530 quotes (64 KB) whose escaped echo is 131,074 bytes THEN the error frame, not a 413 in the log', async () => {
+    const echoed = await echoOf('Big-4=', '"'.repeat(65_530));
+    expect(JSON.parse(echoed)).toEqual(TOO_LARGE);
+    expect(logged).toEqual([expect.objectContaining({ outcome: 'too-large', echoBytes: 131_074 })]);
+  });
 });

@@ -23,6 +23,9 @@ const ERROR_TYPES: Record<number, string> = {
   500: 'InternalServerErrorException',
 };
 
+/** API Gateway refuses a PostToConnection whose data passes a WebSocket frame's 128 KB with 413. */
+export const POST_TO_CONNECTION_MAX_BYTES = 128 * 1024;
+
 /**
  * A local @connections management API endpoint speaking API Gateway's wire format:
  * 200 with an empty body (204 for DELETE), or an error status with a `{"message": ...}` body and the
@@ -60,7 +63,8 @@ export class LocalManagementApi {
         this.received.push({
           method: req.method ?? '', path, connectionId, body: Buffer.concat(chunks), headers: req.headers, remotePort: req.socket.remotePort ?? 0,
         });
-        const answer = this.answersByConnection.get(connectionId)?.shift() ?? this.answers.shift() ?? 200;
+        const tooLarge = Buffer.concat(chunks).length > POST_TO_CONNECTION_MAX_BYTES;
+        const answer = tooLarge ? 413 : this.answersByConnection.get(connectionId)?.shift() ?? this.answers.shift() ?? 200;
         setTimeout(() => this.answer(req, res, answer), this.delayMs);
       });
     });
