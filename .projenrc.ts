@@ -99,6 +99,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 for (const dir of ['lambda', 'examples']) {
   project.tsconfigDev.addInclude(`${dir}/**/*.ts`);
 }
+// ts-jest compiles each test file on its own (isolatedModules), without type-checking it: the test task
+// type-checks test/ first, so a type error in a test fails the build instead of hiding behind a passing run.
+project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
 
 // examples/ import the package by its name, as a user does: in this repository the name maps to src/ for the
 // type checker (test/ and examples/ tsconfigs), ts-node (tsconfig-paths) and jest (moduleNameMapper).
