@@ -211,8 +211,11 @@ const STRYKER_TESTS = [
   'test/lambda/authorizer-config.test.ts',
   'test/lambda/authorizer-jwks-faults.test.ts',
   'test/lambda/authorizer-token-matrix.test.ts',
+  'test/lambda/cognito-token-verifier.test.ts',
   'test/lambda/connect-disconnect.test.ts',
   'test/lambda/echo.test.ts',
+  'test/lambda/refusal-reasons.test.ts',
+  'test/lambda/token-source.test.ts',
   'test/local/connect-authorization.test.ts',
   'test/local/websocket-gateway.test.ts',
 ];

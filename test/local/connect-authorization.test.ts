@@ -119,10 +119,14 @@ describe('the verdict on a $connect', () => {
   });
 
   test('a thrown Unauthorized is a 401; any other failure a 500', () => {
-    expect(verdictOnFailure({ errorType: 'Error', errorMessage: 'Unauthorized' })).toMatchObject({ allowed: false, statusCode: 401 });
-    expect(verdictOnFailure({ errorType: 'Error', errorMessage: 'unauthorized' })).toMatchObject({ allowed: false, statusCode: 500 });
-    expect(verdictOnFailure(new Error('Unauthorized'))).toMatchObject({ allowed: false, statusCode: 500 });
-    expect(verdictOnFailure(undefined)).toMatchObject({ allowed: false, statusCode: 500 });
+    const unauthorized = { allowed: false, statusCode: 401, reason: 'authorizer: Unauthorized' };
+    const failed = { allowed: false, statusCode: 500, reason: 'authorizer failed' };
+    expect(verdictOnFailure({ errorType: 'Error', errorMessage: 'Unauthorized' })).toEqual(unauthorized);
+    expect(verdictOnFailure({ errorType: 'Error', errorMessage: 'unauthorized' })).toEqual(failed);
+    expect(verdictOnFailure(new Error('Unauthorized'))).toEqual(failed);
+    expect(verdictOnFailure(undefined)).toEqual(failed);
+    expect(verdictOnFailure(null)).toEqual(failed);
+    expect(verdictOnFailure('Unauthorized')).toEqual(failed);
   });
 
   test('a context key named __proto__ or constructor reaches the routes as an ordinary key', () => {
