@@ -233,7 +233,7 @@ new JsonFile(project, 'stryker.config.json', {
       // The gateway's $connect authorization: identity sources, the authorizer's verdict and policy evaluation, and
       // the gateway method that applies them.
       'local/connect-authorization.ts',
-      'local/websocket-gateway.ts:237-248',
+      'local/websocket-gateway.ts:254-265',
     ],
     jest: {
       projectType: 'custom',
