@@ -1,5 +1,5 @@
-import { cognitoClaims, createSigningKey, JWKS_URI, jwksOf, rs256Header, signJwt } from './cognito-test-tokens';
 import { authorizerEnv } from './authorizer-test-kit';
+import { cognitoClaims, createSigningKey, JWKS_URI, jwksOf, rs256Header, signJwt } from './cognito-test-tokens';
 import { readAuthorizerConfig } from '../../lambda/authorizer/authorizer-config';
 import { createCognitoTokenVerifier, RequiredClaimMissingError, withDeadline } from '../../lambda/authorizer/cognito-token-verifier';
 

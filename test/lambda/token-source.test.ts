@@ -1,5 +1,5 @@
-import { TokenSourceKind, TokenSourceSetting } from '../../src/wire-contract';
 import { chooseSubprotocolToEcho, ConnectRequestTokenSources, extractToken, TokenExtraction } from '../../lambda/token-source';
+import { TokenSourceKind, TokenSourceSetting } from '../../src/wire-contract';
 
 // The token source on its own, without a verifier: which value of a $connect request is the token, and which
 // requests are refused before any verification. Values only need a JWT's shape here, not a valid signature.
