@@ -101,6 +101,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 for (const dir of ['lambda', 'examples']) {
   project.tsconfigDev.addInclude(`${dir}/**/*.ts`);
 }
+// ts-jest compiles each test file on its own (isolatedModules), without type-checking it: the test task
+// type-checks test/ first, so a type error in a test fails the build instead of hiding behind a passing run.
+project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
 
 // examples/ import the package by its name, as a user does: in this repository the name maps to src/ for the
 // type checker (test/ and examples/ tsconfigs), ts-node (tsconfig-paths) and jest (moduleNameMapper).
@@ -210,8 +213,11 @@ const STRYKER_TESTS = [
   'test/lambda/authorizer-config.test.ts',
   'test/lambda/authorizer-jwks-faults.test.ts',
   'test/lambda/authorizer-token-matrix.test.ts',
+  'test/lambda/cognito-token-verifier.test.ts',
   'test/lambda/connect-disconnect.test.ts',
   'test/lambda/echo.test.ts',
+  'test/lambda/refusal-reasons.test.ts',
+  'test/lambda/token-source.test.ts',
   'test/local/connect-authorization.test.ts',
   'test/local/websocket-gateway.test.ts',
 ];
@@ -229,7 +235,7 @@ new JsonFile(project, 'stryker.config.json', {
       // The gateway's $connect authorization: identity sources, the authorizer's verdict and policy evaluation, and
       // the gateway method that applies them.
       'local/connect-authorization.ts',
-      'local/websocket-gateway.ts:237-248',
+      'local/websocket-gateway.ts:254-265',
     ],
     jest: {
       projectType: 'custom',

@@ -56,6 +56,11 @@ export interface WebSocketGatewayOptions {
   readonly log?: (entry: Record<string, unknown>) => void;
   /** Counts each request the `@connections` API receives. @default - nothing is counted */
   readonly managementApiCounter?: ManagementApiCounter;
+  /**
+   * How long stop() waits for the handshakes, messages and `$disconnect` invocations in flight; past it, the port
+   * closes anyway and the log says how many were left running. @default 10
+   */
+  readonly stopWaitSeconds?: number;
 }
 
 interface LiveConnection extends ConnectionFacts {
@@ -167,19 +172,28 @@ export class WebSocketGateway implements ConnectionRegistry {
     return true;
   }
 
-  /** Closes every connection (each `$disconnect` runs), then the port; resolves when all is done. */
+  /**
+   * Closes every connection (each `$disconnect` runs), then the port; resolves when all is done, or when the stop
+   * wait has passed (a `$disconnect` that hangs until its function's timeout does not hold the runtime's exit).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     this.server.close();
     for (const connection of this.connections.values()) connection.socket.close(1001, 'Going away');
-    const deadline = setTimeout(() => {
+    const waitMs = (this.options.stopWaitSeconds ?? 10) * 1000;
+    // A client that does not answer the close frame is cut off, as API Gateway does.
+    const cutOff = setTimeout(() => {
       for (const connection of this.connections.values()) connection.socket.terminate();
-    }, 2000);
+    }, Math.min(2000, waitMs));
+    const giveUpAt = Date.now() + waitMs;
     // Each close event and each $disconnect arrives through I/O, so wait in macrotask steps.
-    while (this.inFlight.size > 0 || this.connections.size > 0) {
+    while ((this.inFlight.size > 0 || this.connections.size > 0) && Date.now() < giveUpAt) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    clearTimeout(deadline);
+    clearTimeout(cutOff);
+    if (this.inFlight.size > 0 || this.connections.size > 0) {
+      this.log({ event: 'stop', outcome: 'gave up waiting', inFlight: this.inFlight.size, connections: this.connections.size });
+    }
     await this.listener?.close();
     this.wss.close();
   }
