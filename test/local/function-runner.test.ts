@@ -121,11 +121,11 @@ describe('FunctionRunner', () => {
   test('close() fails an invocation still waiting for a worker instead of starting a process for it', async () => {
     runner = new FunctionRunner({ region: 'eu-west-1', accountId: '000000000000', maxWorkersPerFunction: 1, onLog: () => undefined });
     runner.register(fixture('hang'));
-    const running = runner.invoke('hang', {}).catch((e) => e);
-    const waiting = runner.invoke('hang', {}).catch((e) => e);
+    const running = runner.invoke('hang', {}).then(() => undefined, (e: FunctionInvocationError) => e);
+    const waiting = runner.invoke('hang', {}).then(() => undefined, (e: Error) => e);
     await runner.close();
-    expect((await running).errorType).toBe('Runtime.ExitError');
-    expect((await waiting).message).toBe('the function runner is stopped');
+    expect((await running)?.errorType).toBe('Runtime.ExitError');
+    expect((await waiting)?.message).toBe('the function runner is stopped');
   });
 
   test('passes handler output to onLog and leaves no process behind after close', async () => {
