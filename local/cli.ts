@@ -161,8 +161,9 @@ async function synthesize(app: string | undefined): Promise<string> {
 }
 
 function printEndpoints(runtime: LocalRuntime, json: boolean, autoConfirm: boolean): void {
-  // The documented endpoints line: what /config.json serves, plus the demo user's credentials.
-  const endpoints = { ...runtime.endpoints, demoUser: runtime.demoUser };
+  // The documented endpoints line: what /config.json serves, plus the demo user's credentials, and for a process on
+  // this machine (a backend using the runtime API, a script) the local DynamoDB and the tables' names by logical id.
+  const endpoints = { ...runtime.endpoints, demoUser: runtime.demoUser, dynamoDbEndpoint: runtime.dynamoDbEndpoint, tables: runtime.tableNames };
   if (json) {
     process.stdout.write(JSON.stringify(endpoints) + '\n');
     return;

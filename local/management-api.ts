@@ -38,7 +38,12 @@ export async function handleManagementRequest(registry: ConnectionRegistry, requ
     request.resume();
     return;
   }
-  const connectionId = decodeURIComponent(pathname.slice(prefix.length));
+  const connectionId = decodedConnectionId(pathname.slice(prefix.length));
+  if (connectionId === undefined) {
+    sendError(response, 400, 'BadRequestException', 'Invalid connectionId');
+    request.resume();
+    return;
+  }
   const body = await readBody(request, MAX_POSTED_MESSAGE_BYTES);
 
   switch (request.method) {
@@ -77,6 +82,14 @@ export async function handleManagementRequest(registry: ConnectionRegistry, requ
     }
     default:
       sendError(response, 403, 'ForbiddenException', 'Forbidden');
+  }
+}
+
+function decodedConnectionId(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
   }
 }
 

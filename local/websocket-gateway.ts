@@ -11,8 +11,10 @@ import { limitFrameSize } from './frame-size-limit';
 import { randomId } from './ids';
 import { integrationHeader, integrationReply, integrationStatusCode } from './integration-result';
 import { LoopbackListener, listenOnLoopback } from './loopback-listener';
+import type { AllowedOrigins } from './loopback-request-policy';
 import { ConnectionDescription, ConnectionRegistry, handleManagementRequest } from './management-api';
 import { selectRoute } from './route-selection';
+import { handshakeProblem } from './websocket-handshake-check';
 
 /** A route of the API and the function behind it. */
 export interface GatewayRoute {
@@ -53,6 +55,8 @@ export interface WebSocketGatewayOptions {
   readonly maxMessageBytes?: number;
   /** One line per gateway event (JSON); never a token. @default - nothing is logged */
   readonly log?: (entry: Record<string, unknown>) => void;
+  /** Pages that may open connections from a browser. @default - loopback pages only */
+  readonly allowedOrigins?: AllowedOrigins;
 }
 
 interface LiveConnection extends ConnectionFacts {
@@ -117,7 +121,7 @@ export class WebSocketGateway implements ConnectionRegistry {
   }
 
   async start(): Promise<void> {
-    this.listener = await listenOnLoopback(this.server, this.options.port);
+    this.listener = await listenOnLoopback(this.server, this.options.port, this.options.allowedOrigins);
   }
 
   get port(): number {
@@ -200,6 +204,8 @@ export class WebSocketGateway implements ConnectionRegistry {
     const handshake = this.readHandshake(request);
     try {
       if (handshake.url.pathname !== (this.stagePath || '/')) throw new HandshakeRefusal(403, 'no such stage');
+      const problem = handshakeProblem(request);
+      if (problem) throw new HandshakeRefusal(problem.statusCode, problem.reason);
       const connection: ConnectionFacts = { ...handshake.connection, authorizer: await this.authorizeHandshake(handshake) };
       const subprotocol = await this.runConnectRoute(connection, handshake.query);
       if (clientLeft(socket) || this.stopping) {

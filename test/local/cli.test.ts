@@ -8,6 +8,7 @@ import { signIn } from './cognito-test-user';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
 import { handlerLogEntries } from './handler-log-entries';
 import { childPids, isAlive } from './process-liveness';
+import { openAndStall } from './raw-socket-client';
 import { closed, open } from './websocket-test-client';
 import { DEFAULT_DEMO_USER } from '../../local/local-runtime';
 import { eventually, waitFor } from '../eventually';
@@ -215,25 +216,5 @@ function listenOnFreePort(): Promise<Server> {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
-/**
- * Completes a WebSocket handshake over a raw socket, then never reads or answers again: the server's close frame
- * goes unanswered, as with a client whose network dropped without a word.
- */
-function openAndStall(url: string): Promise<Socket> {
-  const { hostname, port, pathname, search } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = createConnection(Number(port), hostname, () => {
-      socket.write(`GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
-        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
-    });
-    socket.once('data', (data) => {
-      socket.pause();
-      if (String(data).startsWith('HTTP/1.1 101 ')) resolve(socket);
-      else reject(new Error(`handshake refused: ${String(data).split('\r\n')[0]}`));
-    });
-    socket.once('error', reject);
   });
 }
