@@ -165,13 +165,47 @@ describe('cdk-cognito-websocket-api local', () => {
       // THEN no credentials are printed, and the default demo user does not exist (the fixture's client leaves
       // PreventUserExistenceErrors at Cognito's default, LEGACY, so Cognito says so)
       expect(endpoints).not.toHaveProperty('demoUser');
-      const attempt = signIn(endpoints, DEFAULT_DEMO_USER.username, DEFAULT_DEMO_USER.password);
+      const attempt = signIn(endpoints, DEFAULT_DEMO_USER.username, 'Any-passw0rd!');
       await expect(attempt).rejects.toBeInstanceOf(UserNotFoundException);
       await expect(attempt).rejects.toThrow('User does not exist.');
       running.child.kill('SIGINT');
       expect(await exitWithin(running, 'the bin after Ctrl-C')).toBe(0);
     } finally {
       await ensureStopped(running);
+    }
+  });
+
+  test('draws the demo user\'s password at random at each start, meeting the pool\'s policy, and prints it', async () => {
+    // GIVEN two starts of the bin on the same app, with no --demo-password
+    const passwords: string[] = [];
+    for (let start = 0; start < 2; start++) {
+      const running = startOnAssembly();
+      try {
+        const endpoints = JSON.parse(await running.firstLine);
+        // THEN each prints a password the demo user signs in with
+        await expect(signIn(endpoints, endpoints.demoUser.username, endpoints.demoUser.password)).resolves.toMatch(/^eyJ/);
+        passwords.push(endpoints.demoUser.password);
+      } finally {
+        await ensureStopped(running);
+      }
+    }
+    // AND no page can know it in advance: it differs at each start and is long
+    expect(passwords[0]).not.toBe(passwords[1]);
+    expect(passwords[0].length).toBeGreaterThanOrEqual(24);
+  });
+
+  test('refuses a --demo-password that breaks the pool\'s password policy, and an --allow-origin that is not an origin', async () => {
+    for (const [option, value, message] of [
+      ['--demo-password', 'short', 'demo password: Password not long enough'],
+      ['--allow-origin', 'https://app.example.com/path', '--allow-origin: allowed origin "https://app.example.com/path" is not an origin'],
+    ]) {
+      const running = startOnAssembly(option, value);
+      try {
+        expect(await exitWithin(running, `the bin with ${option} ${value}`, 60_000)).toBe(1);
+        expect(running.stderr.join('\n')).toContain(message);
+      } finally {
+        await ensureStopped(running);
+      }
     }
   });
 
