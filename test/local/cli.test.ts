@@ -39,6 +39,9 @@ function portClosed(url: string): Promise<boolean> {
   });
 }
 
+/** Tests that start the bin twice: each start may take most of a minute on a loaded machine. */
+const TWO_STARTS_MS = 150_000;
+
 describe('cdk-cognito-websocket-api local', () => {
   const assembly = mkdtempSync(path.join(tmpdir(), 'local-cli-test-'));
   beforeAll(() => {
@@ -192,7 +195,7 @@ describe('cdk-cognito-websocket-api local', () => {
     // AND no page can know it in advance: it differs at each start and is long
     expect(passwords[0]).not.toBe(passwords[1]);
     expect(passwords[0].length).toBeGreaterThanOrEqual(24);
-  });
+  }, TWO_STARTS_MS);
 
   test('refuses a --demo-password that breaks the pool\'s password policy, and an --allow-origin that is not an origin', async () => {
     for (const [option, value, message] of [
@@ -207,7 +210,7 @@ describe('cdk-cognito-websocket-api local', () => {
         await ensureStopped(running);
       }
     }
-  });
+  }, TWO_STARTS_MS);
 
   test('synthesizes the app of cdk.json in the current directory, as the CDK CLI would, and serves it', async () => {
     // GIVEN a directory whose cdk.json names the app command
