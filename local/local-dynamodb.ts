@@ -1,7 +1,9 @@
 /// <reference path="./dynalite-module.d.ts" />
+import type { IncomingMessage, Server, ServerResponse } from 'http';
 import dynalite from 'dynalite';
 import { HEXADECIMAL, randomId } from './ids';
 import { listenOnLoopback } from './loopback-listener';
+import type { AllowedOrigins } from './loopback-request-policy';
 
 /**
  * DynamoDB for the local runtime: dynalite, in memory, on 127.0.0.1, with
@@ -41,6 +43,11 @@ export interface LocalDynamoDbOptions {
   readonly tables: CloudFormationTableProperties[];
   /** @default an ephemeral port */
   readonly port?: number;
+  /**
+   * Pages that may call it from a browser (dynalite answers them with `Access-Control-Allow-Origin: *`, as
+   * DynamoDB does; every other origin is refused before it). @default - loopback pages only
+   */
+  readonly allowedOrigins?: AllowedOrigins;
   /** Region written into request signatures; dynalite ignores it. @default 'us-east-1' */
   readonly region?: string;
   /** How often expired TTL items are deleted; 0 disables the timer (call `sweepExpiredItems`). @default 5000 */
@@ -74,7 +81,8 @@ interface TtlTable {
 
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
   const createTableMs = options.tableCreationMs ?? 0;
-  const listener = await listenOnLoopback(dynalite({ createTableMs, deleteTableMs: 0, updateTableMs: 0 }), options.port);
+  const server = survivingAbortedRequests(dynalite({ createTableMs, deleteTableMs: 0, updateTableMs: 0 }));
+  const listener = await listenOnLoopback(server, options.port, options.allowedOrigins);
   const call = dynamoDbCaller(`http://127.0.0.1:${listener.port}`, options.region ?? 'us-east-1');
   let created: { tableNames: string[]; ttlTables: TtlTable[] };
   try {
@@ -107,6 +115,21 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
       await listener.close();
     },
   };
+}
+
+/**
+ * dynalite (4.x) rethrows a request's socket error from its 'error' listener, so one client that aborts a request
+ * (a partial body, then a reset) ends the whole process. Here such a request ends only its own response.
+ */
+function survivingAbortedRequests(server: Server): Server {
+  const handlers = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    for (const handler of handlers) handler.call(server, request, response);
+    request.removeAllListeners('error');
+    request.on('error', () => response.destroy());
+  });
+  return server;
 }
 
 /** Creates every table and waits until each is ACTIVE; returns their names and those with TTL enabled. */

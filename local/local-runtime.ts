@@ -17,6 +17,7 @@ import { functionUrlId, LOCAL_ACCOUNT_ID, LocalResourceNames } from './local-res
 import { createLocalUsers, DEFAULT_DEMO_USER, DemoUser } from './local-users';
 import { ManagementApiCounter, ManagementApiRequests } from './management-api-counter';
 import { localStackOutputs, StackOutputs } from './stack-outputs';
+import { AllowedOrigins } from './loopback-request-policy';
 import { TemplateResolver } from './template-resolver';
 import { localUserPools, requiredGroupsByPool } from './user-pools-from-template';
 import { startWebServer } from './web-server';
@@ -38,9 +39,17 @@ export interface LocalRuntimeOptions {
   readonly maxConnectionAgeSeconds?: number;
   /**
    * The user created at start in the pool clients sign in to, in every group the served APIs require; false for
-   * none. @default - demo / a fixed demo password
+   * none. Its password must meet the pool's policy; without one, one is drawn at random at each start.
+   * @default - `demo`, with a random password
    */
-  readonly demoUser?: DemoUser | false;
+  readonly demoUser?: Partial<DemoUser> | false;
+  /**
+   * Origins of web pages, besides loopback pages (`http://localhost:*`, `http://127.0.0.1:*`, `http://[::1]:*`),
+   * that may call the runtime from a browser (`--allow-origin`): e.g. `https://app.example.com` for a page served
+   * elsewhere that signs in and connects here. Requests without an `Origin` (SDKs, wscat) are served regardless.
+   * @default - loopback pages only
+   */
+  readonly allowedOrigins?: readonly string[];
   /** More users to create in that pool, with their passwords, attributes and groups (`--users <file>`). @default - none */
   readonly users?: readonly SeedUser[];
   /**
@@ -145,6 +154,8 @@ interface RuntimeContext {
   readonly names: LocalResourceNames;
   readonly resolver: TemplateResolver;
   readonly log: (entry: Record<string, unknown>) => void;
+  /** The web pages every listener serves, besides requests without an `Origin`. */
+  readonly allowedOrigins: AllowedOrigins;
   readonly cleanups: Cleanup[];
   readonly managementApiCounter: ManagementApiCounter;
 }
@@ -163,8 +174,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const region = options.region ?? stacks.find((stack) => stack.region)?.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const names = new LocalResourceNames(stacks, region);
   const resolver = new TemplateResolver(stacks, { region, accountId: LOCAL_ACCOUNT_ID, resources: names.values });
+  const allowedOrigins = new AllowedOrigins(options.allowedOrigins ?? []);
   const context: RuntimeContext = {
-    options, stacks, region, names, resolver, log: options.log ?? (() => undefined), cleanups: [], managementApiCounter: new ManagementApiCounter(),
+    options, stacks, region, names, resolver, log: options.log ?? (() => undefined), allowedOrigins, cleanups: [],
+    managementApiCounter: new ManagementApiCounter(),
   };
   const stop = async () => {
     for (const cleanup of context.cleanups.splice(0).reverse()) await cleanup();
@@ -176,7 +189,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       region, userPools, autoConfirmSignUp: options.autoConfirmSignUp ?? false, onCode: options.onCode,
     });
     const dynamoDb = await startTables(context);
-    const web = await startWebServer({ port: options.port, webRoot: options.webRoot, identity });
+    const web = await startWebServer({ port: options.port, webRoot: options.webRoot, identity, allowedOrigins });
     context.cleanups.push(web.close);
     const runner = startFunctionRunner(context, dynamoDb, web.cognitoEndpoint);
     const served = await startGateways(context, apis, runner);
@@ -184,7 +197,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const localizeUrls = registerFunctions(context, served, functionUrls, runner);
     const main = served.find((candidate) => candidate.api === api) ?? served[0];
     const demoUser = createLocalUsers(identity, {
-      userPoolId: authorizer.userPoolId, demoUser: options.demoUser, users: options.users, requiredGroups: requiredGroupsByPool(context),
+      userPoolId: authorizer.userPoolId,
+      passwordPolicy: userPools.find((pool) => pool.userPoolId === authorizer.userPoolId)?.passwordPolicy,
+      demoUser: options.demoUser,
+      users: options.users,
+      requiredGroups: requiredGroupsByPool(context),
     });
     const endpoints: LocalEndpoints = {
       websocketUrl: main.gateway.url,
@@ -218,12 +235,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 }
 
 /** DynamoDB, with each table created from its own template definition under its local name. */
-async function startTables({ stacks, names, resolver, region, cleanups }: RuntimeContext): Promise<LocalDynamoDb> {
+async function startTables({ stacks, names, resolver, region, allowedOrigins, cleanups }: RuntimeContext): Promise<LocalDynamoDb> {
   const tables = findResources(stacks, 'AWS::DynamoDB::Table').map((table) => ({
     ...resolver.resolve(table.stack, table.properties) as CloudFormationTableProperties,
     TableName: names.nameOf(table.stack, table.logicalId),
   }));
-  const dynamoDb = await startLocalDynamoDb({ tables, region });
+  const dynamoDb = await startLocalDynamoDb({ tables, region, allowedOrigins });
   cleanups.push(() => dynamoDb.close());
   return dynamoDb;
 }
@@ -276,6 +293,7 @@ async function startGateways(context: RuntimeContext, apis: WebSocketApiDefiniti
       maxConnectionAgeSeconds: options.maxConnectionAgeSeconds,
       log: (entry) => context.log({ ...entry, api: api.name }),
       managementApiCounter: context.managementApiCounter,
+      allowedOrigins: context.allowedOrigins,
     });
     await gateway.start();
     cleanups.push(() => gateway.stop());

@@ -42,7 +42,12 @@ export async function handleManagementRequest(
     request.resume();
     return;
   }
-  const connectionId = decodeURIComponent(pathname.slice(prefix.length));
+  const connectionId = decodedConnectionId(pathname.slice(prefix.length));
+  if (connectionId === undefined) {
+    sendError(response, 400, 'BadRequestException', 'Invalid connectionId');
+    request.resume();
+    return;
+  }
   const body = await readBoundedBody(request, MAX_POSTED_MESSAGE_BYTES);
   if (request.method === 'POST' || request.method === 'GET' || request.method === 'DELETE') counter?.record(connectionId, request.method);
 
@@ -82,6 +87,14 @@ export async function handleManagementRequest(
     }
     default:
       sendError(response, 403, 'ForbiddenException', 'Forbidden');
+  }
+}
+
+function decodedConnectionId(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
   }
 }
 

@@ -11,9 +11,11 @@ import { limitFrameSize } from './frame-size-limit';
 import { randomId } from './ids';
 import { integrationHeader, integrationReply, integrationStatusCode } from './integration-result';
 import { LoopbackListener, listenOnLoopback } from './loopback-listener';
+import type { AllowedOrigins } from './loopback-request-policy';
 import { ConnectionDescription, ConnectionRegistry, handleManagementRequest } from './management-api';
 import type { ManagementApiCounter } from './management-api-counter';
 import { selectRoute } from './route-selection';
+import { handshakeProblem } from './websocket-handshake-check';
 
 /** A route of the API and the function behind it. */
 export interface GatewayRoute {
@@ -61,6 +63,8 @@ export interface WebSocketGatewayOptions {
    * closes anyway and the log says how many were left running. @default 10
    */
   readonly stopWaitSeconds?: number;
+  /** Pages that may open connections from a browser. @default - loopback pages only */
+  readonly allowedOrigins?: AllowedOrigins;
 }
 
 interface LiveConnection extends ConnectionFacts {
@@ -125,7 +129,7 @@ export class WebSocketGateway implements ConnectionRegistry {
   }
 
   async start(): Promise<void> {
-    this.listener = await listenOnLoopback(this.server, this.options.port);
+    this.listener = await listenOnLoopback(this.server, this.options.port, this.options.allowedOrigins);
   }
 
   get port(): number {
@@ -217,6 +221,8 @@ export class WebSocketGateway implements ConnectionRegistry {
     const handshake = this.readHandshake(request);
     try {
       if (handshake.url.pathname !== (this.stagePath || '/')) throw new HandshakeRefusal(403, 'no such stage');
+      const problem = handshakeProblem(request);
+      if (problem) throw new HandshakeRefusal(problem.statusCode, problem.reason);
       const connection: ConnectionFacts = { ...handshake.connection, authorizer: await this.authorizeHandshake(handshake) };
       const subprotocol = await this.runConnectRoute(connection, handshake.query);
       if (clientLeft(socket) || this.stopping) {

@@ -9,6 +9,7 @@ import { signIn } from './cognito-test-user';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
 import { handlerLogEntries } from './handler-log-entries';
 import { childPids, isAlive } from './process-liveness';
+import { openAndStall } from './raw-socket-client';
 import { closed, nextMessage, open } from './websocket-test-client';
 import { DEFAULT_DEMO_USER } from '../../local/local-runtime';
 import { eventually, waitFor } from '../eventually';
@@ -47,6 +48,8 @@ function runNode(script: string, env: Record<string, string>): Promise<string> {
     }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
   });
 }
+/** Tests that start the bin twice: each start may take most of a minute on a loaded machine. */
+const TWO_STARTS_MS = 150_000;
 
 describe('cdk-cognito-websocket-api local', () => {
   const assembly = mkdtempSync(path.join(tmpdir(), 'local-cli-test-'));
@@ -174,7 +177,7 @@ describe('cdk-cognito-websocket-api local', () => {
       // THEN no credentials are printed, and the default demo user does not exist (the fixture's client leaves
       // PreventUserExistenceErrors at Cognito's default, LEGACY, so Cognito says so)
       expect(endpoints).not.toHaveProperty('demoUser');
-      const attempt = signIn(endpoints, DEFAULT_DEMO_USER.username, DEFAULT_DEMO_USER.password);
+      const attempt = signIn(endpoints, DEFAULT_DEMO_USER.username, 'Any-passw0rd!');
       await expect(attempt).rejects.toBeInstanceOf(UserNotFoundException);
       await expect(attempt).rejects.toThrow('User does not exist.');
       running.child.kill('SIGINT');
@@ -217,6 +220,39 @@ describe('cdk-cognito-websocket-api local', () => {
       await ensureStopped(running);
     }
   });
+  test('draws the demo user\'s password at random at each start, meeting the pool\'s policy, and prints it', async () => {
+    // GIVEN two starts of the bin on the same app, with no --demo-password
+    const passwords: string[] = [];
+    for (let start = 0; start < 2; start++) {
+      const running = startOnAssembly();
+      try {
+        const endpoints = JSON.parse(await running.firstLine);
+        // THEN each prints a password the demo user signs in with
+        await expect(signIn(endpoints, endpoints.demoUser.username, endpoints.demoUser.password)).resolves.toMatch(/^eyJ/);
+        passwords.push(endpoints.demoUser.password);
+      } finally {
+        await ensureStopped(running);
+      }
+    }
+    // AND no page can know it in advance: it differs at each start and is long
+    expect(passwords[0]).not.toBe(passwords[1]);
+    expect(passwords[0].length).toBeGreaterThanOrEqual(24);
+  }, TWO_STARTS_MS);
+
+  test('refuses a --demo-password that breaks the pool\'s password policy, and an --allow-origin that is not an origin', async () => {
+    for (const [option, value, message] of [
+      ['--demo-password', 'short', 'demo password: Password not long enough'],
+      ['--allow-origin', 'https://app.example.com/path', '--allow-origin: allowed origin "https://app.example.com/path" is not an origin'],
+    ]) {
+      const running = startOnAssembly(option, value);
+      try {
+        expect(await exitWithin(running, `the bin with ${option} ${value}`, 60_000)).toBe(1);
+        expect(running.stderr.join('\n')).toContain(message);
+      } finally {
+        await ensureStopped(running);
+      }
+    }
+  }, TWO_STARTS_MS);
 
   test('synthesizes the app of cdk.json in the current directory, as the CDK CLI would, and serves it', async () => {
     // GIVEN a directory whose cdk.json names the app command
@@ -259,25 +295,5 @@ function listenOnFreePort(): Promise<Server> {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
-/**
- * Completes a WebSocket handshake over a raw socket, then never reads or answers again: the server's close frame
- * goes unanswered, as with a client whose network dropped without a word.
- */
-function openAndStall(url: string): Promise<Socket> {
-  const { hostname, port, pathname, search } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = createConnection(Number(port), hostname, () => {
-      socket.write(`GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
-        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
-    });
-    socket.once('data', (data) => {
-      socket.pause();
-      if (String(data).startsWith('HTTP/1.1 101 ')) resolve(socket);
-      else reject(new Error(`handshake refused: ${String(data).split('\r\n')[0]}`));
-    });
-    socket.once('error', reject);
   });
 }
