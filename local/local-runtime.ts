@@ -15,9 +15,9 @@ import { LOCAL_COGNITO_ENDPOINT_ENV } from './jwks-interceptor';
 import { CloudFormationTableProperties, LocalDynamoDb, startLocalDynamoDb } from './local-dynamodb';
 import { functionUrlId, LOCAL_ACCOUNT_ID, LocalResourceNames } from './local-resource-names';
 import { createLocalUsers, DEFAULT_DEMO_USER, DemoUser } from './local-users';
+import { AllowedOrigins } from './loopback-request-policy';
 import { ManagementApiCounter, ManagementApiRequests } from './management-api-counter';
 import { localStackOutputs, StackOutputs } from './stack-outputs';
-import { AllowedOrigins } from './loopback-request-policy';
 import { TemplateResolver } from './template-resolver';
 import { localUserPools, requiredGroupsByPool } from './user-pools-from-template';
 import { startWebServer } from './web-server';
@@ -176,8 +176,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const resolver = new TemplateResolver(stacks, { region, accountId: LOCAL_ACCOUNT_ID, resources: names.values });
   const allowedOrigins = new AllowedOrigins(options.allowedOrigins ?? []);
   const context: RuntimeContext = {
-    options, stacks, region, names, resolver, log: options.log ?? (() => undefined), allowedOrigins, cleanups: [],
-    managementApiCounter: new ManagementApiCounter(),
+    options, stacks, region, names, resolver, log: options.log ?? (() => undefined), allowedOrigins, cleanups: [], managementApiCounter: new ManagementApiCounter(),
   };
   const stop = async () => {
     for (const cleanup of context.cleanups.splice(0).reverse()) await cleanup();
