@@ -176,7 +176,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const resolver = new TemplateResolver(stacks, { region, accountId: LOCAL_ACCOUNT_ID, resources: names.values });
   const allowedOrigins = new AllowedOrigins(options.allowedOrigins ?? []);
   const context: RuntimeContext = {
-    options, stacks, region, names, resolver, log: options.log ?? (() => undefined), allowedOrigins, cleanups: [], managementApiCounter: new ManagementApiCounter(),
+    options,
+    stacks,
+    region,
+    names,
+    resolver,
+    log: options.log ?? (() => undefined),
+    allowedOrigins,
+    cleanups: [],
+    managementApiCounter: new ManagementApiCounter(),
   };
   const stop = async () => {
     for (const cleanup of context.cleanups.splice(0).reverse()) await cleanup();
