@@ -53,6 +53,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-jwt-verify',
     // The newest cdk-nag whose peer range admits the aws-cdk-lib floor above.
     'cdk-nag@2.36.50',
+    // The newest aws-cdk-lib, cdk-nag and constructs, installed in newest-cdk/ (see NEWEST_CDK below).
+    'newest-cdk@file:newest-cdk',
     'dynalite',
     'esbuild',
     'playwright-core',
@@ -62,6 +64,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ws',
     // examples/ run under ts-node and import the package by its name: this maps the name to src/.
     'tsconfig-paths@^4',
+    // The token verifiers a user would pick instead of aws-jwt-verify, measured beside it by `npm run bench`.
+    'jose',
+    'jsonwebtoken',
+    'jwk-to-pem',
+    '@types/jsonwebtoken',
+    '@types/jwk-to-pem',
   ],
 
   jestOptions: {
@@ -75,24 +83,34 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp'],
       modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp'],
       // examples/ import the package by its name, as a user does; in this repository the name is src/.
-      moduleNameMapper: { '^cdk-cognito-websocket-api$': '<rootDir>/src/index.ts' },
+      moduleNameMapper: {
+        '^cdk-cognito-websocket-api$': '<rootDir>/src/index.ts',
+        '^cdk-cognito-websocket-api/runtime$': '<rootDir>/runtime/index.ts',
+      },
     },
   },
   eslintOptions: {
     // lambda/ imports devDependencies on purpose: esbuild bundles them into assets/ at build time.
     dirs: ['src'],
     // local/ (the local runtime) is bundled by esbuild into assets/local/: ws and dynalite are build-time dependencies.
-    devdirs: ['lambda', 'local', 'test', 'examples', 'projenrc', '.projenrc.ts'],
+    // runtime/ (the `./runtime` export) imports the AWS SDK, which the environment provides (see RUNTIME_SDK below).
+    devdirs: ['lambda', 'local', 'runtime', 'test', 'examples', 'bench', 'projenrc', '.projenrc.ts'],
   },
 });
 
 for (const dir of ['lambda', 'examples']) {
   project.tsconfigDev.addInclude(`${dir}/**/*.ts`);
 }
+// ts-jest compiles each test file on its own (isolatedModules), without type-checking it: the test task
+// type-checks test/ first, so a type error in a test fails the build instead of hiding behind a passing run.
+project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
 
 // examples/ import the package by its name, as a user does: in this repository the name maps to src/ for the
 // type checker (test/ and examples/ tsconfigs), ts-node (tsconfig-paths) and jest (moduleNameMapper).
-const PACKAGE_PATHS = { 'cdk-cognito-websocket-api': ['../src/index.ts'] };
+const PACKAGE_PATHS = {
+  'cdk-cognito-websocket-api': ['../src/index.ts'],
+  'cdk-cognito-websocket-api/runtime': ['../runtime/index.ts'],
+};
 project.tsconfigDev.file.addOverride('compilerOptions.paths', PACKAGE_PATHS);
 new javascript.TypescriptConfig(project, {
   fileName: 'examples/tsconfig.json',
@@ -100,7 +118,7 @@ new javascript.TypescriptConfig(project, {
   compilerOptions: { noEmit: true, rootDir: '..', paths: PACKAGE_PATHS },
   include: ['**/*.ts'],
 });
-project.eslint?.file.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './examples/tsconfig.json']);
+project.eslint?.file.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './examples/tsconfig.json', './bench/tsconfig.json']);
 project.eslint?.file.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProjects', true);
 
 // The folder boundary: src/ is CDK only and is not deployed with the handlers; lambda/ runs in Lambda and
@@ -114,6 +132,9 @@ project.eslint?.addRules({
       { target: './src', from: './lambda', message: 'src/ is the CDK construct: it deploys lambda/ as bundled assets, never imports it.' },
       { target: './src', from: './local', message: 'src/ is the CDK construct: the local runtime is a separate program.' },
       { target: './lambda', from: './local', message: 'lambda/ is deployed as is: the local runtime runs it unchanged, never the other way round.' },
+      { target: './runtime', from: './src', except: ['./wire-contract.ts'], message: ONLY_WIRE_CONTRACT },
+      { target: './runtime', from: ['./lambda', './local'], message: 'runtime/ is a public entry point of the package: the handlers use it, never the other way round.' },
+      { target: './src', from: './runtime', message: 'src/ is the CDK construct: the runtime API is a separate entry point that never loads aws-cdk-lib.' },
     ],
   }],
 });
@@ -138,7 +159,7 @@ const synthExample = project.addTask('synth:example', {
 });
 synthExample.exec('cdk synth --quiet --no-notices --no-version-reporting');
 synthExample.exec('ts-node --transpile-only print-template-summary.ts cdk.out BackendStack');
-project.gitignore.exclude('/examples/basic/cdk.out/');
+project.gitignore.exclude('/examples/basic/cdk.out/', '/examples/chat/cdk.out/');
 
 // ESLint's project service looks for the nearest tsconfig.json above each file; the root one
 // covers only src/, so lambda/ gets its own (type-check only: esbuild builds the handlers).
@@ -192,8 +213,11 @@ const STRYKER_TESTS = [
   'test/lambda/authorizer-config.test.ts',
   'test/lambda/authorizer-jwks-faults.test.ts',
   'test/lambda/authorizer-token-matrix.test.ts',
+  'test/lambda/cognito-token-verifier.test.ts',
   'test/lambda/connect-disconnect.test.ts',
   'test/lambda/echo.test.ts',
+  'test/lambda/refusal-reasons.test.ts',
+  'test/lambda/token-source.test.ts',
   'test/local/connect-authorization.test.ts',
   'test/local/websocket-gateway.test.ts',
 ];
@@ -211,7 +235,7 @@ new JsonFile(project, 'stryker.config.json', {
       // The gateway's $connect authorization: identity sources, the authorizer's verdict and policy evaluation, and
       // the gateway method that applies them.
       'local/connect-authorization.ts',
-      'local/websocket-gateway.ts:237-248',
+      'local/websocket-gateway.ts:254-265',
     ],
     jest: {
       projectType: 'custom',
@@ -236,9 +260,118 @@ project.addTask('mutation', { description: 'Mutation testing of the authorizer, 
 project.gitignore.exclude('/reports/mutation/', '/.stryker-tmp*/');
 project.npmignore?.exclude('/stryker.config.json', '/reports/');
 
+// `npm run bench [-- --quick]`: every speed and size claim measured side by side in one run, written to
+// bench/RESULTS.md. Never part of `test` or `build` (minutes of CPU); a smoke test runs the quick mode. It needs the
+// bundles in assets/ and compiles what else it needs (src/ for the synth apps) itself.
+new javascript.TypescriptConfig(project, {
+  fileName: 'bench/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  compilerOptions: { noEmit: true, rootDir: '..', paths: PACKAGE_PATHS },
+  include: ['**/*.ts'],
+});
+const benchTask = project.addTask('bench', { description: 'Measure every figure of bench/RESULTS.md side by side and rewrite it (--quick: tiny sizes)' });
+benchTask.spawn(bundle);
+benchTask.exec('ts-node --project bench/tsconfig.json --transpile-only bench/run-benchmarks.ts', { receiveArgs: true });
+
+// The runtime API (runtime/): `cdk-cognito-websocket-api/runtime`, for backends and route handlers. Not jsii (no
+// aws-cdk-lib, and it exposes AWS SDK types): built beside jsii's output into lib/runtime/ as CommonJS, an ES module and
+// declarations for both. The AWS SDK clients it imports are no dependency of the package: jsii refuses a peer
+// dependency that is not a jsii module and would bundle a regular one into the tarball; Lambda's Node.js runtimes
+// provide SDK v3, bundlers leave `@aws-sdk/*` external, and elsewhere the application installs the two clients.
+new javascript.TypescriptConfig(project, {
+  fileName: 'runtime/tsconfig.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+  compilerOptions: { noEmit: true, rootDir: '..' },
+  include: ['**/*.ts', '../src/wire-contract.ts'],
+});
+const bundleRuntime = project.addTask('bundle:runtime', {
+  description: 'Build the runtime API (runtime/) into lib/runtime/: CommonJS, ES module and their declarations',
+});
+bundleRuntime.exec('ts-node --project projenrc/tsconfig.json projenrc/bundle-runtime.ts');
+// After jsii, which owns lib/ and writes the rest of it.
+project.compileTask.spawn(bundleRuntime);
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './runtime': {
+    import: { types: './lib/runtime/index.d.mts', default: './lib/runtime/index.mjs' },
+    require: { types: './lib/runtime/index.d.ts', default: './lib/runtime/index.js' },
+  },
+  // Tools read these through the package name (jsii its assembly).
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+});
+// TypeScript with `moduleResolution: node` (a `cdk init` app's) ignores `exports`: this finds the runtime's types there.
+project.package.addField('typesVersions', { '*': { runtime: ['lib/runtime/index.d.ts'] } });
+
+// `npm run start:chat`: the chat example (examples/chat), served locally with its web page at /chat.html. Its handlers
+// are NodejsFunctions, bundled by esbuild when the app is synthesized.
+const synthChat = project.addTask('synth:chat', {
+  description: 'Synthesize examples/chat to examples/chat/cdk.out',
+  cwd: 'examples/chat',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+});
+synthChat.exec('cdk synth --quiet --no-notices --no-version-reporting');
+const startChat = project.addTask('start:chat', {
+  description: 'Bundle, synthesize examples/chat and serve it on localhost; the chat page is /chat.html',
+});
+startChat.spawn(bundle);
+startChat.spawn(synthChat);
+startChat.exec('node assets/local/cli.js local --app examples/chat/cdk.out', { receiveArgs: true });
+
+// The construct's tests run twice: on the peer floor above, and on the newest aws-cdk-lib, cdk-nag (3.x, a
+// policy-validation plugin) and constructs, pinned here so CI stays deterministic. The newest live in their own
+// install directory, newest-cdk/, a local package of the root lockfile (so `npm ci` installs both): their peer
+// ranges exclude the floor, so they cannot sit beside it in node_modules/. The jest project "newest" maps the
+// names to that directory, for the tests and for every module they load (cdk-nag's own `require('aws-cdk-lib')`).
+const NEWEST_CDK = { 'aws-cdk-lib': '2.276.0', 'cdk-nag': '3.0.2', 'constructs': '10.8.1' };
+new JsonFile(project, 'newest-cdk/package.json', {
+  obj: {
+    name: 'newest-cdk',
+    private: true,
+    description: 'The newest aws-cdk-lib, cdk-nag and constructs that the construct is tested on (jest project "newest")',
+    dependencies: NEWEST_CDK,
+  },
+});
+project.npmignore?.exclude('/newest-cdk/');
+/** What runs on the newest as well: everything that synthesizes the construct, and the packed library in a fresh app. */
+const NEWEST_TESTS = [
+  'test/cognito-authorized-web-socket-api.test.ts',
+  'test/api-description-metadata.test.ts',
+  'test/cdk-nag.test.ts',
+  'test/synth-warnings.test.ts',
+  'test/package/consumer.test.ts',
+];
+const newestModules = Object.fromEntries(Object.keys(NEWEST_CDK).flatMap((name) => [
+  [`^${name}$`, `<rootDir>/newest-cdk/node_modules/${name}`],
+  [`^${name}/(.*)$`, `<rootDir>/newest-cdk/node_modules/${name}/$1`],
+]));
+const jestConfig = project.jest!.config;
+// With `projects`, jest takes these per project; the root keeps the options of the run as a whole.
+const PROJECT_OPTIONS = ['clearMocks', 'globalSetup', 'moduleNameMapper', 'modulePathIgnorePatterns', 'testMatch', 'testPathIgnorePatterns', 'transform'];
+jestConfig.projects = () => {
+  const floor = Object.fromEntries(PROJECT_OPTIONS.map((option) => [option, resolveLazy(jestConfig[option])]));
+  return [
+    { displayName: 'floor', ...floor },
+    {
+      displayName: 'newest',
+      ...floor,
+      testMatch: NEWEST_TESTS.map((file) => `<rootDir>/${file}`),
+      moduleNameMapper: { ...floor.moduleNameMapper, ...newestModules },
+    },
+  ];
+};
+for (const option of PROJECT_OPTIONS) {
+  project.package.file.addDeletionOverride(`jest.${option}`);
+}
+
+/** projen holds some options as functions it calls when it writes the file (testMatch). */
+function resolveLazy(value: unknown): any {
+  return typeof value === 'function' ? value() : value;
+}
+
 project.gitignore.exclude('/assets/');
 project.npmignore?.include('/assets/');
-project.npmignore?.exclude('/lambda/', '/local/', '/examples/', '/.ci/');
+project.npmignore?.exclude('/lambda/', '/local/', '/runtime/', '/examples/', '/bench/', '/.ci/');
 
 // `npm run release` cuts a release from a clean work tree, in one command. projen's own release task bumps, builds and
 // resets the version; it writes no CHANGELOG.md and no tag (its GitHub workflow does), so it is recomposed here:

@@ -76,9 +76,6 @@ function readConfiguredTokenSource(request: ConnectRequestTokenSources, tokenSou
     }
     case TokenSourceKinds.SUBPROTOCOL: {
       const entries = subprotocolEntries(request);
-      if (entries.length === 0) {
-        return { refusal: 'token-missing' };
-      }
       const tokens = entries.filter(looksLikeJwt);
       if (tokens.length > 1) {
         return { refusal: 'token-repeated' };

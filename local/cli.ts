@@ -1,6 +1,7 @@
 /**
  * `cdk-cognito-websocket-api local [--app <cdk.out directory | app command>] [--port N] [--json] [--region R]
- *   [--idle-timeout S] [--max-connection-age S] [--no-demo-user] [--users <file>] [--auto-confirm]`
+ *   [--idle-timeout S] [--max-connection-age S] [--no-demo-user] [--demo-password P] [--users <file>] [--auto-confirm]
+ *   [--allow-origin <origin>]...`
  *
  * Synthesizes the CDK app of the current directory (its cdk.json `app` command), or takes an existing cloud
  * assembly, and serves its WebSocket APIs on 127.0.0.1 until Ctrl-C.
@@ -13,6 +14,7 @@ import { codeAnnouncementEvent, codeAnnouncementLine } from './code-announcement
 import type { CodeDelivery } from './identity';
 import { parseUserSeedFile, SeedUser } from './identity/user-seed-file';
 import { LocalRuntime, startLocalRuntime } from './local-runtime';
+import { parseAllowedOrigin } from './loopback-request-policy';
 
 const USAGE = `Usage: cdk-cognito-websocket-api local [options]
 
@@ -28,6 +30,9 @@ Options:
   --idle-timeout <s>         close a connection idle this long (default: 600, API Gateway's)
   --max-connection-age <s>   close a connection this old (default: 7200, API Gateway's)
   --no-demo-user             do not create the demo user
+  --demo-password <password> the demo user's password (default: a random one at each start, printed here)
+  --allow-origin <origin>    let web pages of this origin (e.g. https://app.example.com) call the runtime from a
+                             browser; repeatable (default: loopback pages only, http://localhost:* and the like)
   --users <file>             create these users at start: a JSON array of
                              { "username", "password", "email"?, "attributes"?, "groups"? }
   --auto-confirm             confirm users at sign-up; otherwise they confirm with the code printed here
@@ -55,6 +60,8 @@ export async function main(argv: string[]): Promise<number> {
       'no-demo-user': { type: 'boolean', default: false },
       'users': { type: 'string' },
       'auto-confirm': { type: 'boolean', default: false },
+      'demo-password': { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true, default: [] },
       'help': { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -73,7 +80,8 @@ export async function main(argv: string[]): Promise<number> {
     region: values.region,
     idleTimeoutSeconds: values['idle-timeout'] ? wholeNumber('--idle-timeout', values['idle-timeout']) : undefined,
     maxConnectionAgeSeconds: values['max-connection-age'] ? wholeNumber('--max-connection-age', values['max-connection-age']) : undefined,
-    demoUser: values['no-demo-user'] ? false : undefined,
+    demoUser: values['no-demo-user'] ? false : { password: values['demo-password'] },
+    allowedOrigins: allowedOrigins(values['allow-origin']!),
     users,
     autoConfirmSignUp: values['auto-confirm'],
     onCode: (delivery) => codes.announce(delivery),
@@ -95,6 +103,14 @@ function wholeNumber(option: string, value: string): number {
 }
 
 class UsageError extends Error {}
+
+function allowedOrigins(values: string[]): string[] {
+  try {
+    return values.map(parseAllowedOrigin);
+  } catch (error) {
+    throw new UsageError(`--allow-origin: ${(error as Error).message}`);
+  }
+}
 
 function readUsers(file: string): SeedUser[] {
   if (!existsSync(file)) throw new UsageError(`--users: ${file} does not exist`);
@@ -161,8 +177,9 @@ async function synthesize(app: string | undefined): Promise<string> {
 }
 
 function printEndpoints(runtime: LocalRuntime, json: boolean, autoConfirm: boolean): void {
-  // The documented endpoints line: what /config.json serves, plus the demo user's credentials.
-  const endpoints = { ...runtime.endpoints, demoUser: runtime.demoUser };
+  // The documented endpoints line: what /config.json serves, plus the demo user's credentials, and for a process on
+  // this machine (a backend using the runtime API, a script) the local DynamoDB and the tables' names by logical id.
+  const endpoints = { ...runtime.endpoints, demoUser: runtime.demoUser, dynamoDbEndpoint: runtime.dynamoDbEndpoint, tables: runtime.tableNames };
   if (json) {
     process.stdout.write(JSON.stringify(endpoints) + '\n');
     return;
@@ -171,6 +188,9 @@ function printEndpoints(runtime: LocalRuntime, json: boolean, autoConfirm: boole
   for (const api of runtime.apis) {
     lines.push(`  WebSocket API     ${api.websocketUrl}   ${api.stackName}/${api.name}, routes ${api.routeKeys.join(' ')}`);
     lines.push(`  @connections      ${api.callbackUrl}`);
+  }
+  for (const functionUrl of runtime.functionUrls) {
+    lines.push(`  Function URL      ${functionUrl.url}   ${functionUrl.stackName}/${functionUrl.logicalId}`);
   }
   lines.push(
     `  Cognito endpoint  ${runtime.cognitoEndpoint}   region ${runtime.region}`,

@@ -220,7 +220,7 @@ export function findWebSocketApis(stacks: StackArtifact[]): WebSocketApiDefiniti
         logicalId,
         name: typeof name === 'string' ? name : logicalId,
         routeSelectionExpression: typeof routeSelectionExpression === 'string' ? routeSelectionExpression : '$request.body.action',
-        routes: routesOf(stack, logicalId),
+        routes: routesOf(stack, logicalId, typeof name === 'string' ? name : logicalId),
         stageNames: stageNames.length > 0 ? stageNames : ['$default'],
       };
     }));
@@ -230,7 +230,7 @@ function belongsTo(resource: TemplateResource, apiLogicalId: string): boolean {
   return referencedLogicalId(resource.Properties?.ApiId) === apiLogicalId;
 }
 
-function routesOf(stack: StackArtifact, apiLogicalId: string): WebSocketRouteDefinition[] {
+function routesOf(stack: StackArtifact, apiLogicalId: string, apiName: string): WebSocketRouteDefinition[] {
   const routeResponses = new Set(resourcesOfType(stack, 'AWS::ApiGatewayV2::RouteResponse')
     .filter(([, routeResponse]) => belongsTo(routeResponse, apiLogicalId))
     .map(([, routeResponse]) => referencedLogicalId(routeResponse.Properties?.RouteId)));
@@ -245,17 +245,28 @@ function routesOf(stack: StackArtifact, apiLogicalId: string): WebSocketRouteDef
         functionLogicalId: integration?.Properties?.IntegrationType === 'AWS_PROXY'
           ? invokedFunctionLogicalId(stack, integration.Properties.IntegrationUri)
           : undefined,
-        authorizer: authorizerOf(stack, apiLogicalId, route),
+        authorizer: authorizerOf(stack, apiLogicalId, route, `API ${apiName} (${stack.stackName}), route ${String(route.Properties?.RouteKey)}`),
         twoWay: routeResponses.has(logicalId),
       };
     });
 }
 
-/** The route's REQUEST Lambda authorizer, if it has one. */
-function authorizerOf(stack: StackArtifact, apiLogicalId: string, route: TemplateResource): WebSocketAuthorizerDefinition | undefined {
+/**
+ * The route's REQUEST Lambda authorizer, if it has one. WebSocket routes know three authorization types: NONE,
+ * CUSTOM (a Lambda REQUEST authorizer) and AWS_IAM (SigV4). The runtime emulates the first two; serving any other
+ * without its check would open the route to anyone, so such an app is refused, with the way out.
+ */
+function authorizerOf(stack: StackArtifact, apiLogicalId: string, route: TemplateResource, where: string): WebSocketAuthorizerDefinition | undefined {
+  const authorizationType = route.Properties?.AuthorizationType ?? 'NONE';
   const logicalId = referencedLogicalId(route.Properties?.AuthorizerId);
-  if (route.Properties?.AuthorizationType !== 'CUSTOM' || !logicalId) return undefined;
-  const properties = stack.template.Resources?.[logicalId]?.Properties;
+  const properties = logicalId ? stack.template.Resources?.[logicalId]?.Properties : undefined;
+  if (authorizationType === 'NONE') return undefined;
+  if (authorizationType !== 'CUSTOM' || !logicalId || properties?.AuthorizerType !== 'REQUEST') {
+    const type = authorizationType === 'CUSTOM' ? `CUSTOM with a ${String(properties?.AuthorizerType ?? 'missing')} authorizer` : String(authorizationType);
+    throw new Error(`${where}: authorization type ${type} is not emulated by the local runtime, which would then let anyone `
+      + 'connect. To run this API locally, guard $connect with a Lambda REQUEST authorizer (the one CognitoAuthorizedWebSocketApi '
+      + 'sets up, or your own WebSocketLambdaAuthorizer); or run the API in AWS.');
+  }
   const functionLogicalId = invokedFunctionLogicalId(stack, properties?.AuthorizerUri);
   if (!functionLogicalId) {
     throw new Error(`authorizer ${logicalId} of ${apiLogicalId} invokes no Lambda function of the template`);

@@ -41,6 +41,18 @@ export interface ErrorMessage {
 
 export type WorkerReply = ResultMessage | ErrorMessage;
 
+/**
+ * Worker to runner, once, before any reply: Lambda's init phase is over (the handler's module loaded, or failed to:
+ * that error is then each invocation's). Init has its own limit in Lambda and does not count against the timeout.
+ */
+export interface InitDoneMessage {
+  readonly initDone: true;
+}
+
+export function isInitDone(message: unknown): message is InitDoneMessage {
+  return typeof message === 'object' && message !== null && (message as Partial<InitDoneMessage>).initDone === true;
+}
+
 /** True for a message a worker sends; anything else on the channel is ignored. */
 export function isWorkerReply(message: unknown): message is WorkerReply {
   if (typeof message !== 'object' || message === null) return false;

@@ -8,7 +8,8 @@ import { mkdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { findFunction, FunctionDefinition, functionCode, layerDirectories, WebSocketApiDefinition } from './cloud-assembly';
 import type { LocalFunction } from './function-runner';
-import { executeApiHost, LocalResourceNames } from './local-resource-names';
+import { LOWER_ALPHANUMERIC, stableId } from './ids';
+import { executeApiHost, functionUrlHost, LocalResourceNames } from './local-resource-names';
 import { TemplateResolver, UnresolvableReferenceError } from './template-resolver';
 
 export interface FunctionRegistrationContext {
@@ -18,7 +19,7 @@ export interface FunctionRegistrationContext {
   readonly inlineCodeDirectory: string;
   /** Rewrites the API URLs in an environment value to this machine's (see `apiUrlLocalizer`). */
   readonly localizeUrls: (value: string) => string;
-  /** Receives a warning for each function that cannot run and each variable left empty. */
+  /** Receives a warning for each function that cannot run. */
   readonly log: (entry: Record<string, unknown>) => void;
 }
 
@@ -49,7 +50,7 @@ export function localFunction(fn: FunctionDefinition, context: FunctionRegistrat
   const name = context.names.nameOf(fn.stack, fn.logicalId);
   return {
     name,
-    codeDirectory: codeDirectory(fn, path.join(context.inlineCodeDirectory, name)),
+    codeDirectory: codeDirectory(fn, path.join(context.inlineCodeDirectory, inlineCodeDirectoryName(fn))),
     handler: String(fn.properties.Handler ?? 'index.handler'),
     timeoutSeconds: Number(fn.properties.Timeout ?? 3),
     memorySizeMb: Number(fn.properties.MemorySize ?? 128),
@@ -57,16 +58,29 @@ export function localFunction(fn: FunctionDefinition, context: FunctionRegistrat
   };
 }
 
-/** Rewrites `wss://` and `https://` URLs of the served APIs (as the template resolves them) to the local gateways. */
+/**
+ * Rewrites `wss://` and `https://` URLs of the served APIs, and `https://` URLs of the served function URLs (as the
+ * template resolves them), to the local listeners.
+ */
 export function apiUrlLocalizer(gateways: ReadonlyArray<{ readonly apiId: string; readonly port: number }>,
-  region: string): (value: string) => string {
-  const rewrites = gateways.map(({ apiId, port }) => {
-    const host = executeApiHost(apiId, region).replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-    return { secure: new RegExp(`wss://${host}`, 'g'), plain: new RegExp(`https://${host}`, 'g'), port };
-  });
-  return (value) => rewrites.reduce((text, { secure, plain, port }) => text
-    .replace(secure, `ws://127.0.0.1:${port}`)
-    .replace(plain, `http://127.0.0.1:${port}`), value);
+  region: string, functionUrls: ReadonlyArray<{ readonly urlId: string; readonly port: number }> = []): (value: string) => string {
+  const escape = (host: string) => host.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  const rewrites = [
+    ...gateways.flatMap(({ apiId, port }) => {
+      const host = escape(executeApiHost(apiId, region));
+      return [{ from: new RegExp(`wss://${host}`, 'g'), to: `ws://127.0.0.1:${port}` }, { from: new RegExp(`https://${host}`, 'g'), to: `http://127.0.0.1:${port}` }];
+    }),
+    ...functionUrls.map(({ urlId, port }) => ({ from: new RegExp(`https://${escape(functionUrlHost(urlId, region))}`, 'g'), to: `http://127.0.0.1:${port}` })),
+  ];
+  return (value) => rewrites.reduce((text, { from, to }) => text.replace(from, to), value);
+}
+
+/**
+ * The directory name of a function's inline code: derived from its stack and logical id, never from its
+ * FunctionName, which the template sets to anything (`../../x` would write outside the runtime's directory).
+ */
+function inlineCodeDirectoryName(fn: FunctionDefinition): string {
+  return `${fn.logicalId.replace(/[^A-Za-z0-9]/g, '')}-${stableId(`${fn.stack.stackName}/${fn.logicalId}`, 12, LOWER_ALPHANUMERIC)}`;
 }
 
 function codeDirectory(fn: FunctionDefinition, inlineDirectory: string): string {
@@ -77,7 +91,10 @@ function codeDirectory(fn: FunctionDefinition, inlineDirectory: string): string 
   return inlineDirectory;
 }
 
-/** The template's variables, resolved; one that cannot be resolved locally is left empty, with a warning. */
+/**
+ * The template's variables, resolved. One that cannot be resolved locally stops the start: left empty, a variable
+ * such as REQUIRED_GROUPS would silently turn its check off.
+ */
 function functionEnvironment(fn: FunctionDefinition, context: FunctionRegistrationContext): Record<string, string> {
   const environment: Record<string, string> = {};
   for (const [key, value] of Object.entries(variablesOf(fn))) {
@@ -85,8 +102,10 @@ function functionEnvironment(fn: FunctionDefinition, context: FunctionRegistrati
       environment[key] = context.localizeUrls(context.resolver.resolveString(fn.stack, value));
     } catch (error) {
       if (!(error instanceof UnresolvableReferenceError)) throw error;
-      context.log({ level: 'warn', message: `${fn.logicalId}: environment variable ${key} left empty: ${error.message}` });
-      environment[key] = '';
+      throw new Error(`function ${fn.logicalId} (${fn.stack.stackName}): environment variable ${key} cannot be resolved locally `
+        + `(${error.message}), and the runtime does not run a function with a value it made up. To run it locally, give it a `
+        + 'value the app defines (a literal, or a reference to a resource of the app, e.g. through a context value or a '
+        + 'stack parameter with a default); or run the function in AWS.');
     }
   }
   // Where Lambda's Node.js runtime looks for a layer's modules (NODE_PATH under /opt), here in the layer assets.

@@ -4,7 +4,7 @@ import { existsSync } from 'fs';
 import { availableParallelism } from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
-import { InvocationContext, InvokeMessage, isWorkerReply } from './function-messages';
+import { InvocationContext, InvokeMessage, isInitDone, isWorkerReply } from './function-messages';
 
 /** A Lambda function as the local runtime runs it. */
 export interface LocalFunction {
@@ -28,6 +28,11 @@ export interface FunctionRunnerOptions {
   /** Scripts each worker loads with `--require` before the handler (the JWKS interceptor). */
   readonly preloads?: string[];
   /**
+   * `node_modules` directories every function finds modules in after its own, as Lambda's Node.js runtime gives each
+   * function the AWS SDK v3 from `/var/runtime/node_modules` (on `NODE_PATH`). @default - none
+   */
+  readonly runtimeModulePaths?: string[];
+  /**
    * Warm processes kept per function, at most; more concurrent invocations wait.
    * Measured with 1,000 connections x 10 messages on 2 cores: more processes than cores only adds cold starts.
    * @default - the number of cores (os.availableParallelism)
@@ -44,6 +49,12 @@ export class FunctionInvocationError extends Error {
   }
 }
 
+/**
+ * Lambda's limit on a function's init phase (loading its module), which does not count against the function's
+ * timeout; past it the invocation starts anyway and its timeout ends a process still stuck loading.
+ */
+export const INIT_TIMEOUT_MS = 10_000;
+
 /** The invocation a worker is running: its reply, its timeout or its exit settles it. */
 interface RunningInvocation {
   readonly id: number;
@@ -54,6 +65,8 @@ interface RunningInvocation {
 interface Worker {
   readonly process: ChildProcess;
   readonly exited: Promise<void>;
+  /** Resolves when the worker's init phase is over, it exited, or INIT_TIMEOUT_MS passed. */
+  readonly initialized: Promise<void>;
   busy: boolean;
   current?: RunningInvocation;
 }
@@ -110,19 +123,24 @@ export class FunctionRunner {
     const id = this.nextInvocationId++;
     const timeoutMs = fn.timeoutSeconds * 1000;
     return new Promise<unknown>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        worker.current = undefined;
-        // As in Lambda, the runtime that timed out is discarded; the next invocation starts cold.
-        this.retire(fn.name, worker);
-        reject(new FunctionInvocationError(fn.name, 'Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`));
-      }, timeoutMs);
+      let timer: NodeJS.Timeout | undefined;
       worker.current = {
         id,
         resolve: (result) => { clearTimeout(timer); resolve(result); },
         reject: (error) => { clearTimeout(timer); reject(error); },
       };
-      const message: InvokeMessage = { id, event, context: this.invocationContext(fn, worker, Date.now() + timeoutMs) };
-      worker.process.send(message);
+      // The timeout counts from the end of the init phase, as in Lambda: a cold start is not part of it.
+      void worker.initialized.then(() => {
+        if (worker.current?.id !== id) return; // the process exited while loading: the invocation failed already
+        timer = setTimeout(() => {
+          worker.current = undefined;
+          // As in Lambda, the runtime that timed out is discarded; the next invocation starts cold.
+          this.retire(fn.name, worker);
+          reject(new FunctionInvocationError(fn.name, 'Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`));
+        }, timeoutMs);
+        const message: InvokeMessage = { id, event, context: this.invocationContext(fn, worker, Date.now() + timeoutMs) };
+        worker.process.send(message);
+      });
     });
   }
 
@@ -197,7 +215,7 @@ export class FunctionRunner {
     const preloads = this.options.preloads ?? [];
     const child = fork(script.path, [fn.codeDirectory, fn.handler], {
       cwd: fn.codeDirectory,
-      env: { ...this.lambdaEnvironment(fn), ...script.environment, ...this.options.sharedEnvironment, ...fn.environment },
+      env: { ...this.lambdaEnvironment(fn), ...script.environment, ...this.options.sharedEnvironment, ...fn.environment, ...this.nodePath(fn) },
       execArgv: [...script.execArgv, ...preloads.flatMap((preload) => ['--require', preload])],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
@@ -206,10 +224,16 @@ export class FunctionRunner {
     for (const stream of [child.stdout!, child.stderr!]) {
       readline.createInterface({ input: stream }).on('line', (line) => onLog(fn.name, line));
     }
-    const worker: Worker = { process: child, busy: false, exited: new Promise((resolve) => child.once('exit', () => resolve())) };
+    let endInit!: () => void;
+    const initialized = new Promise<void>((resolve) => { endInit = resolve; });
+    const initTimer = setTimeout(endInit, INIT_TIMEOUT_MS);
+    void initialized.then(() => clearTimeout(initTimer));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const worker: Worker = { process: child, busy: false, exited, initialized };
     this.allStarted.add(worker);
-    child.on('message', (message) => settle(worker, fn.name, message));
+    child.on('message', (message) => (isInitDone(message) ? endInit() : settle(worker, fn.name, message)));
     child.once('exit', (code, signal) => {
+      endInit();
       this.forget(fn.name, worker);
       this.allStarted.delete(worker);
       const running = worker.current;
@@ -219,6 +243,12 @@ export class FunctionRunner {
     });
     child.on('error', () => undefined);
     return worker;
+  }
+
+  /** The function's own `NODE_PATH` (its layers'), then the runtime's modules, as in Lambda. */
+  private nodePath(fn: LocalFunction): { NODE_PATH?: string } {
+    const paths = [fn.environment.NODE_PATH, ...(this.options.runtimeModulePaths ?? [])].filter((entry) => entry);
+    return paths.length > 0 ? { NODE_PATH: paths.join(path.delimiter) } : {};
   }
 
   /** What Lambda gives a function, and nothing of this machine's environment (no AWS profile, no NODE_OPTIONS). */

@@ -7,7 +7,7 @@
  */
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import type { ErrorMessage, InvocationContext, InvokeMessage, ResultMessage } from './function-messages';
+import type { ErrorMessage, InitDoneMessage, InvocationContext, InvokeMessage, ResultMessage } from './function-messages';
 
 type Handler = (event: unknown, context: unknown, callback?: (error: unknown, result?: unknown) => void) => unknown;
 
@@ -31,14 +31,20 @@ async function loadHandler(): Promise<Handler> {
   return handler as Handler;
 }
 
-/** As Lambda's own loader: `require` for CommonJS, then `import()` of `.mjs`, `.js`, `.cjs` for an ES module. */
+/**
+ * As Lambda's own loader: `require` for CommonJS, then `import()` of `.mjs`, `.js`, `.cjs` for an ES module. Only a
+ * handler file that `require` cannot find or load leads to `import()`: an error of the module itself (a dependency
+ * it cannot find) is the invocation's error, as in Lambda, not hidden behind the last extension tried.
+ */
 async function loadModule(modulePath: string): Promise<unknown> {
+  let resolved: string | undefined;
   try {
+    resolved = require.resolve(modulePath, { paths: [codeDirectory] });
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- Lambda's own loader uses require for CommonJS handlers
-    return require(require.resolve(modulePath, { paths: [codeDirectory] }));
+    return require(resolved);
   } catch (error) {
     const code = isObject(error) ? error.code : undefined;
-    if (code !== 'ERR_REQUIRE_ESM' && code !== 'MODULE_NOT_FOUND') throw error;
+    if (code !== 'ERR_REQUIRE_ESM' && !(code === 'MODULE_NOT_FOUND' && resolved === undefined)) throw error;
     let lastError = error;
     for (const extension of ['.mjs', '.js', '.cjs']) {
       try {
@@ -101,6 +107,12 @@ process.on('message', (message: InvokeMessage) => {
     process.send!(reply);
   })();
 });
+
+// Lambda's init phase: the handler's module loads when the process starts, before the first invocation, and the
+// runner starts an invocation's timeout only once this is over. A module that fails to load fails each invocation.
+handlerPromise = loadHandler();
+const initDone: InitDoneMessage = { initDone: true };
+handlerPromise.then(() => process.send!(initDone), () => process.send!(initDone));
 
 // The parent owns this process's life: Ctrl-C reaches the whole process group, but the runtime must still run
 // $disconnect for open connections while it stops, so the worker ignores SIGINT and exits when the parent

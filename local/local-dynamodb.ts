@@ -1,7 +1,9 @@
 /// <reference path="./dynalite-module.d.ts" />
+import type { IncomingMessage, Server, ServerResponse } from 'http';
 import dynalite from 'dynalite';
 import { HEXADECIMAL, randomId } from './ids';
 import { listenOnLoopback } from './loopback-listener';
+import type { AllowedOrigins } from './loopback-request-policy';
 
 /**
  * DynamoDB for the local runtime: dynalite, in memory, on 127.0.0.1, with
@@ -41,12 +43,21 @@ export interface LocalDynamoDbOptions {
   readonly tables: CloudFormationTableProperties[];
   /** @default an ephemeral port */
   readonly port?: number;
+  /**
+   * Pages that may call it from a browser (dynalite answers them with `Access-Control-Allow-Origin: *`, as
+   * DynamoDB does; every other origin is refused before it). @default - loopback pages only
+   */
+  readonly allowedOrigins?: AllowedOrigins;
   /** Region written into request signatures; dynalite ignores it. @default 'us-east-1' */
   readonly region?: string;
   /** How often expired TTL items are deleted; 0 disables the timer (call `sweepExpiredItems`). @default 5000 */
   readonly ttlSweepIntervalMs?: number;
   /** Epoch milliseconds, injected for tests of TTL. @default Date.now */
   readonly clock?: () => number;
+  /** How long a new table stays CREATING before it turns ACTIVE, as in DynamoDB. @default 0 */
+  readonly tableCreationMs?: number;
+  /** How long to wait for a new table to turn ACTIVE; past it, starting fails and names the table. @default 10000 */
+  readonly tableReadyTimeoutMs?: number;
 }
 
 export interface LocalDynamoDb {
@@ -69,11 +80,13 @@ interface TtlTable {
 }
 
 export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise<LocalDynamoDb> {
-  const listener = await listenOnLoopback(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }), options.port);
+  const createTableMs = options.tableCreationMs ?? 0;
+  const server = survivingAbortedRequests(dynalite({ createTableMs, deleteTableMs: 0, updateTableMs: 0 }));
+  const listener = await listenOnLoopback(server, options.port, options.allowedOrigins);
   const call = dynamoDbCaller(`http://127.0.0.1:${listener.port}`, options.region ?? 'us-east-1');
   let created: { tableNames: string[]; ttlTables: TtlTable[] };
   try {
-    created = await createTables(call, options.tables);
+    created = await createTables(call, options.tables, options.tableReadyTimeoutMs ?? 10_000);
   } catch (err) {
     await listener.close();
     throw err;
@@ -104,8 +117,25 @@ export async function startLocalDynamoDb(options: LocalDynamoDbOptions): Promise
   };
 }
 
+/**
+ * dynalite (4.x) rethrows a request's socket error from its 'error' listener, so one client that aborts a request
+ * (a partial body, then a reset) ends the whole process. Here such a request ends only its own response.
+ */
+function survivingAbortedRequests(server: Server): Server {
+  const handlers = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    for (const handler of handlers) handler.call(server, request, response);
+    request.removeAllListeners('error');
+    request.on('error', () => response.destroy());
+  });
+  return server;
+}
+
 /** Creates every table and waits until each is ACTIVE; returns their names and those with TTL enabled. */
-async function createTables(call: DynamoDbCall, tables: CloudFormationTableProperties[]): Promise<{ tableNames: string[]; ttlTables: TtlTable[] }> {
+async function createTables(
+  call: DynamoDbCall, tables: CloudFormationTableProperties[], readyTimeoutMs: number,
+): Promise<{ tableNames: string[]; ttlTables: TtlTable[] }> {
   const ttlTables: TtlTable[] = [];
   const tableNames: string[] = [];
   for (const table of tables) {
@@ -119,7 +149,7 @@ async function createTables(call: DynamoDbCall, tables: CloudFormationTablePrope
     }
   }
   for (const tableName of tableNames) {
-    await waitUntilActive(call, tableName);
+    await waitUntilActive(call, tableName, readyTimeoutMs);
   }
   return { tableNames, ttlTables };
 }
@@ -193,11 +223,11 @@ export function createTableRequest(table: CloudFormationTableProperties): { Tabl
   };
 }
 
-type DynamoDbCall = (operation: string, body: unknown) => Promise<unknown>;
+type DynamoDbCall = (operation: string, body: unknown, signal?: AbortSignal) => Promise<unknown>;
 
 /** DynamoDB's JSON protocol; dynalite checks that a SigV4 header is present, not the signature. */
 function dynamoDbCaller(endpoint: string, region: string): DynamoDbCall {
-  return async (operation, body) => {
+  return async (operation, body, signal) => {
     const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
     const response = await fetch(`${endpoint}/`, {
       method: 'POST',
@@ -209,6 +239,7 @@ function dynamoDbCaller(endpoint: string, region: string): DynamoDbCall {
           'SignedHeaders=host;x-amz-date, Signature=0',
       },
       body: JSON.stringify(body),
+      signal,
     });
     const result = await response.json() as { __type?: string; message?: string };
     if (!response.ok) {
@@ -218,14 +249,22 @@ function dynamoDbCaller(endpoint: string, region: string): DynamoDbCall {
   };
 }
 
-async function waitUntilActive(call: DynamoDbCall, tableName: string): Promise<void> {
-  // createTableMs is 0, so a table turns ACTIVE on dynalite's next tick; the bound only guards against a wedged store.
-  for (let attempt = 0; attempt < 400; attempt++) {
-    const description = await call('DescribeTable', { TableName: tableName }) as { Table?: { TableStatus?: string } };
-    if (description.Table?.TableStatus === 'ACTIVE') {
-      return;
+/**
+ * Polls until the table is ACTIVE. The deadline also cuts off a DescribeTable that never answers (a wedged store):
+ * the runtime then fails to start with the table's name instead of hanging.
+ */
+async function waitUntilActive(call: DynamoDbCall, tableName: string, timeoutMs: number): Promise<void> {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  let status = 'no answer';
+  try {
+    while (!deadline.aborted) {
+      const description = await call('DescribeTable', { TableName: tableName }, deadline) as { Table?: { TableStatus?: string } };
+      status = description.Table?.TableStatus ?? 'unknown';
+      if (status === 'ACTIVE') return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    await new Promise((resolve) => setTimeout(resolve, 5));
+  } catch (err) {
+    if (!deadline.aborted) throw err;
   }
-  throw new Error(`DynamoDB table ${tableName} did not become ACTIVE`);
+  throw new Error(`DynamoDB table ${tableName} did not become ACTIVE within ${timeoutMs} ms (last status: ${status})`);
 }

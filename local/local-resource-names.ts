@@ -38,6 +38,16 @@ export function executeApiHost(apiId: string, region: string): string {
   return `${apiId}.execute-api.${region}.amazonaws.com`;
 }
 
+/** `<url-id>.lambda-url.<region>.on.aws`, the host of a Lambda function URL in AWS. */
+export function functionUrlHost(urlId: string, region: string): string {
+  return `${urlId}.lambda-url.${region}.on.aws`;
+}
+
+/** The id of a function URL: 32 lowercase letters and digits, as AWS issues, the same from one start to the next. */
+export function functionUrlId(stack: StackArtifact, logicalId: string): string {
+  return stableId(`${stack.stackName}/${logicalId}`, 32, LOWER_ALPHANUMERIC);
+}
+
 function localValue(stack: StackArtifact, logicalId: string, resource: TemplateResource, region: string): LocalResourceValue {
   const seed = `${stack.stackName}/${logicalId}`;
   switch (resource.Type) {
@@ -52,6 +62,11 @@ function localValue(stack: StackArtifact, logicalId: string, resource: TemplateR
         const apiId = stableId(seed, 10, LOWER_ALPHANUMERIC);
         return { ref: apiId, attributes: { ApiId: apiId, ApiEndpoint: `wss://${executeApiHost(apiId, region)}` } };
       }
+      break;
+    case 'AWS::Lambda::Url': {
+      const urlId = functionUrlId(stack, logicalId);
+      return { ref: urlId, attributes: { FunctionUrl: `https://${functionUrlHost(urlId, region)}/` } };
+    }
   }
   return placeholderValue(stack, logicalId, resource, region);
 }

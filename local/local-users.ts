@@ -4,7 +4,8 @@
  * The required groups are created in their pools when the template does not define them, so that an
  * administrator (or `--users`) can put anyone in them.
  */
-import { LocalIdentityProvider } from './identity';
+import { randomBytes } from 'crypto';
+import { CloudFormationPasswordPolicy, LocalIdentityProvider, passwordPolicyViolation } from './identity';
 import { CognitoError } from './identity/cognito-error';
 import type { SeedUser } from './identity/user-seed-file';
 
@@ -19,14 +20,22 @@ export interface DemoUser {
 export interface LocalUsersOptions {
   /** The pool clients sign in to; no users are created without one. */
   readonly userPoolId?: string;
-  readonly demoUser?: DemoUser | false;
+  /** That pool's password policy: a demo password given must meet it, and a random one is made to. */
+  readonly passwordPolicy?: CloudFormationPasswordPolicy;
+  /** The demo user; without a password, one is drawn at random. @default - `demo`, with a random password */
+  readonly demoUser?: Partial<DemoUser> | false;
   readonly users?: readonly SeedUser[];
   /** Groups the served APIs require, by user pool id. */
   readonly requiredGroups: ReadonlyMap<string, readonly string[]>;
 }
 
-/** The demo user's password satisfies Cognito's default policy (upper, lower, digit, symbol, 8+). */
-export const DEFAULT_DEMO_USER: DemoUser = { username: 'demo', password: 'Demo-passw0rd!', email: 'demo@example.com' };
+/** The demo user's name and email; its password is drawn at random at each start unless the developer gives one. */
+export const DEFAULT_DEMO_USER = { username: 'demo', email: 'demo@example.com' } as const;
+
+/** What Cognito enforces for a pool whose template sets no password policy. */
+const COGNITO_DEFAULT_PASSWORD_POLICY: CloudFormationPasswordPolicy = {
+  MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true,
+};
 
 /** Creates the required groups and the users; returns the demo user as created (with its groups), if any. */
 export function createLocalUsers(identity: LocalIdentityProvider, options: LocalUsersOptions): DemoUser | undefined {
@@ -37,7 +46,14 @@ export function createLocalUsers(identity: LocalIdentityProvider, options: Local
   if (!userPoolId) return undefined;
   let demoUser: DemoUser | undefined;
   if (options.demoUser !== false) {
-    const { username, password, email } = options.demoUser ?? DEFAULT_DEMO_USER;
+    const { username, email } = { ...DEFAULT_DEMO_USER, ...options.demoUser };
+    const policy = options.passwordPolicy ?? COGNITO_DEFAULT_PASSWORD_POLICY;
+    const password = options.demoUser?.password ?? randomDemoPassword(policy);
+    const violation = passwordPolicyViolation(policy, password);
+    if (violation) {
+      throw new Error(`demo password: ${violation}, as the password policy of user pool ${userPoolId} requires; `
+        + 'give another with --demo-password, or leave it out for a random one');
+    }
     const groups = [...options.requiredGroups.get(userPoolId) ?? []];
     identity.createUser({ userPoolId, username, password, email, groups });
     demoUser = { username, password, ...(email !== undefined ? { email } : {}), groups };
@@ -60,4 +76,16 @@ function seedUser(identity: LocalIdentityProvider, userPoolId: string, user: See
     const hint = user.username === demoUser?.username ? ' (the demo user\'s name: pick another, or --no-demo-user)' : '';
     throw new Error(`users: "${user.username}" cannot be created in ${userPoolId}: ${error.message}${hint}`);
   }
+}
+
+/**
+ * A password no one can know before the runtime prints it (a fixed, published one would let any web page sign in
+ * as the demo user), meeting the pool's policy: 24 random characters, or the policy's minimum length, with each
+ * character class Cognito can require.
+ */
+export function randomDemoPassword(policy?: CloudFormationPasswordPolicy): string {
+  const length = Math.max(24, Number(policy?.MinimumLength ?? 0));
+  // base64url draws from letters, digits, '-' and '_'; the suffix guarantees every class whatever was drawn.
+  const suffix = 'Aa1-';
+  return randomBytes(length).toString('base64url').slice(0, length - suffix.length) + suffix;
 }

@@ -1,9 +1,12 @@
 /**
  * Every server of the local runtime (web client and identity endpoint, DynamoDB, each gateway) listens on
- * 127.0.0.1 only, and stopping the runtime must free its ports at once: a keep-alive connection, a request in
- * flight or an upgraded WebSocket must not hold a port open after `stop()`.
+ * 127.0.0.1 only, serves only the requests the loopback request policy lets in (a loopback `Host`, an allowed
+ * `Origin`), and stopping the runtime must free its ports at once: a keep-alive connection, a request in flight or
+ * an upgraded WebSocket must not hold a port open after `stop()`.
  */
-import type { AddressInfo, Server, Socket } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { AllowedOrigins, applyRequestPolicy } from './loopback-request-policy';
 
 /** A server listening on 127.0.0.1. */
 export interface LoopbackListener {
@@ -12,8 +15,12 @@ export interface LoopbackListener {
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1 at `port` (0: an ephemeral port); rejects if the port is taken. */
-export async function listenOnLoopback(server: Server, port = 0): Promise<LoopbackListener> {
+/**
+ * Listens on 127.0.0.1 at `port` (0: an ephemeral port), behind the request policy with these allowed origins;
+ * rejects if the port is taken. The server's request and upgrade handlers must be in place already.
+ */
+export async function listenOnLoopback(server: HttpServer, port = 0, origins = AllowedOrigins.LOOPBACK_ONLY): Promise<LoopbackListener> {
+  applyRequestPolicy(server, origins);
   const sockets = new Set<Socket>();
   // Every socket, upgraded ones included, which an HTTP server's closeAllConnections() no longer sees.
   server.on('connection', (socket: Socket) => {

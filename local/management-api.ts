@@ -1,5 +1,7 @@
 import { randomUUID } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
+import { readBoundedBody } from './bounded-request-body';
+import type { ManagementApiCounter } from './management-api-counter';
 
 /** What the management API needs from the gateway that holds the connections. */
 export interface ConnectionRegistry {
@@ -27,7 +29,9 @@ export const MAX_POSTED_MESSAGE_BYTES = 128 * 1024;
  * `POST|GET|DELETE /<stage>/@connections/<connectionId>`; an unknown connection is 410 `GoneException`.
  * Requests are SigV4-signed by the SDK; the signature is not checked (there is no IAM here).
  */
-export async function handleManagementRequest(registry: ConnectionRegistry, request: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function handleManagementRequest(
+  registry: ConnectionRegistry, request: IncomingMessage, response: ServerResponse, counter?: ManagementApiCounter,
+): Promise<void> {
   const requestId = randomUUID();
   response.setHeader('x-amzn-RequestId', requestId);
   const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -38,8 +42,14 @@ export async function handleManagementRequest(registry: ConnectionRegistry, requ
     request.resume();
     return;
   }
-  const connectionId = decodeURIComponent(pathname.slice(prefix.length));
-  const body = await readBody(request, MAX_POSTED_MESSAGE_BYTES);
+  const connectionId = decodedConnectionId(pathname.slice(prefix.length));
+  if (connectionId === undefined) {
+    sendError(response, 400, 'BadRequestException', 'Invalid connectionId');
+    request.resume();
+    return;
+  }
+  const body = await readBoundedBody(request, MAX_POSTED_MESSAGE_BYTES);
+  if (request.method === 'POST' || request.method === 'GET' || request.method === 'DELETE') counter?.record(connectionId, request.method);
 
   switch (request.method) {
     case 'POST': {
@@ -80,6 +90,14 @@ export async function handleManagementRequest(registry: ConnectionRegistry, requ
   }
 }
 
+function decodedConnectionId(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
+}
+
 function sendError(response: ServerResponse, status: number, errorType: string, message: string): void {
   const json = JSON.stringify({ message });
   response.writeHead(status, {
@@ -88,18 +106,4 @@ function sendError(response: ServerResponse, status: number, errorType: string, 
     // The SDK's REST-JSON protocol reads the error's name from this header.
     'x-amzn-ErrorType': errorType,
   }).end(json);
-}
-
-/** The request's body, or undefined when it is over `maxBytes` (the rest is read and dropped, not kept). */
-function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size <= maxBytes ? Buffer.concat(chunks) : undefined));
-    request.on('error', reject);
-  });
 }

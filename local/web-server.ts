@@ -8,6 +8,7 @@ import { createServer, IncomingMessage, ServerResponse } from 'http';
 import * as path from 'path';
 import type { LocalIdentityProvider } from './identity';
 import { listenOnLoopback } from './loopback-listener';
+import { AllowedOrigins, corsOrigin } from './loopback-request-policy';
 
 export interface WebServerOptions {
   /** @default 0 - an ephemeral port */
@@ -15,6 +16,8 @@ export interface WebServerOptions {
   /** Directory of the web client's files. @default - the package's example web client, if present */
   readonly webRoot?: string;
   readonly identity: Pick<LocalIdentityProvider, 'handleRequest'>;
+  /** Pages that may call it from a browser. @default - loopback pages only */
+  readonly allowedOrigins?: AllowedOrigins;
 }
 
 export interface WebServer {
@@ -48,7 +51,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       response.end();
     });
   });
-  const listener = await listenOnLoopback(server, options.port);
+  const listener = await listenOnLoopback(server, options.port, options.allowedOrigins);
   return {
     url: `http://127.0.0.1:${listener.port}/`,
     cognitoEndpoint: `http://127.0.0.1:${listener.port}`,
@@ -68,6 +71,10 @@ function findWebRoot(): string | undefined {
 async function serve(request: IncomingMessage, response: ServerResponse, identity: WebServerOptions['identity'],
   webRoot: string | undefined, config: object): Promise<void> {
   const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+  // An allowed page on another port (a dev server) may read the files and /config.json too.
+  const origin = corsOrigin(request);
+  if (origin) response.setHeader('Access-Control-Allow-Origin', origin);
+  response.setHeader('Vary', 'Origin');
   if (request.method === 'POST' || request.method === 'OPTIONS' || pathname.includes('/.well-known/')) {
     await identity.handleRequest(request, response);
     return;

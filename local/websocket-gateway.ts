@@ -11,8 +11,11 @@ import { limitFrameSize } from './frame-size-limit';
 import { randomId } from './ids';
 import { integrationHeader, integrationReply, integrationStatusCode } from './integration-result';
 import { LoopbackListener, listenOnLoopback } from './loopback-listener';
+import type { AllowedOrigins } from './loopback-request-policy';
 import { ConnectionDescription, ConnectionRegistry, handleManagementRequest } from './management-api';
+import type { ManagementApiCounter } from './management-api-counter';
 import { selectRoute } from './route-selection';
+import { handshakeProblem } from './websocket-handshake-check';
 
 /** A route of the API and the function behind it. */
 export interface GatewayRoute {
@@ -53,6 +56,15 @@ export interface WebSocketGatewayOptions {
   readonly maxMessageBytes?: number;
   /** One line per gateway event (JSON); never a token. @default - nothing is logged */
   readonly log?: (entry: Record<string, unknown>) => void;
+  /** Counts each request the `@connections` API receives. @default - nothing is counted */
+  readonly managementApiCounter?: ManagementApiCounter;
+  /**
+   * How long stop() waits for the handshakes, messages and `$disconnect` invocations in flight; past it, the port
+   * closes anyway and the log says how many were left running. @default 10
+   */
+  readonly stopWaitSeconds?: number;
+  /** Pages that may open connections from a browser. @default - loopback pages only */
+  readonly allowedOrigins?: AllowedOrigins;
 }
 
 interface LiveConnection extends ConnectionFacts {
@@ -104,7 +116,7 @@ export class WebSocketGateway implements ConnectionRegistry {
       handleProtocols: (_protocols, request) => this.subprotocols.get(request) ?? false,
     });
     this.server = createServer((request, response) => {
-      handleManagementRequest(this, request, response).catch(() => {
+      handleManagementRequest(this, request, response, options.managementApiCounter).catch(() => {
         if (!response.headersSent) response.writeHead(500);
         response.end();
       });
@@ -117,7 +129,7 @@ export class WebSocketGateway implements ConnectionRegistry {
   }
 
   async start(): Promise<void> {
-    this.listener = await listenOnLoopback(this.server, this.options.port);
+    this.listener = await listenOnLoopback(this.server, this.options.port, this.options.allowedOrigins);
   }
 
   get port(): number {
@@ -164,19 +176,28 @@ export class WebSocketGateway implements ConnectionRegistry {
     return true;
   }
 
-  /** Closes every connection (each `$disconnect` runs), then the port; resolves when all is done. */
+  /**
+   * Closes every connection (each `$disconnect` runs), then the port; resolves when all is done, or when the stop
+   * wait has passed (a `$disconnect` that hangs until its function's timeout does not hold the runtime's exit).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     this.server.close();
     for (const connection of this.connections.values()) connection.socket.close(1001, 'Going away');
-    const deadline = setTimeout(() => {
+    const waitMs = (this.options.stopWaitSeconds ?? 10) * 1000;
+    // A client that does not answer the close frame is cut off, as API Gateway does.
+    const cutOff = setTimeout(() => {
       for (const connection of this.connections.values()) connection.socket.terminate();
-    }, 2000);
+    }, Math.min(2000, waitMs));
+    const giveUpAt = Date.now() + waitMs;
     // Each close event and each $disconnect arrives through I/O, so wait in macrotask steps.
-    while (this.inFlight.size > 0 || this.connections.size > 0) {
+    while ((this.inFlight.size > 0 || this.connections.size > 0) && Date.now() < giveUpAt) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    clearTimeout(deadline);
+    clearTimeout(cutOff);
+    if (this.inFlight.size > 0 || this.connections.size > 0) {
+      this.log({ event: 'stop', outcome: 'gave up waiting', inFlight: this.inFlight.size, connections: this.connections.size });
+    }
     await this.listener?.close();
     this.wss.close();
   }
@@ -200,6 +221,8 @@ export class WebSocketGateway implements ConnectionRegistry {
     const handshake = this.readHandshake(request);
     try {
       if (handshake.url.pathname !== (this.stagePath || '/')) throw new HandshakeRefusal(403, 'no such stage');
+      const problem = handshakeProblem(request);
+      if (problem) throw new HandshakeRefusal(problem.statusCode, problem.reason);
       const connection: ConnectionFacts = { ...handshake.connection, authorizer: await this.authorizeHandshake(handshake) };
       const subprotocol = await this.runConnectRoute(connection, handshake.query);
       if (clientLeft(socket) || this.stopping) {

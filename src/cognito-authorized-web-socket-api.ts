@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CfnAccount } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -12,16 +12,18 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { canTakeEnvironment, setConnectionsEnvironment } from './connections-environment';
+import { isNewestNodeRuntime, newestNodeRuntime } from './handler-runtime';
 import { suppressNag, suppressRouteAuthorizationNag } from './nag';
 import { TokenSource } from './token-source';
 import { TokenUse } from './token-use';
 import {
-  validateConnectionTtl, validateMaxConnectionsPerUser, validateRequiredGroups, validateRequiredScopes, validateRouteKey, validateStageName,
-  validateThrottle, validateUserPoolClients,
+  validateConnectionTtl, validateHandlerRuntime, validateMaxConnectionsPerUser, validateRequiredGroups, validateRequiredScopes,
+  validateRouteKey, validateStageName, validateThrottle, validateUserPoolClients,
 } from './validation';
 import {
-  API_DESCRIPTION_METADATA_TYPE, ApiDescription, ConnectionAttributes, DEFAULT_CONNECTION_TTL_SECONDS, HandlerAssetName, HandlerAssets,
-  HandlerEnvironment, SWEEP_WINDOW_MINUTES, TokenSourceKind, TokenUseValue,
+  API_DESCRIPTION_METADATA_TYPE, ApiDescription, ConnectionAttributes, ConnectionsEnvironment, DEFAULT_CONNECTION_TTL_SECONDS,
+  HandlerAssetName, HandlerAssets, HandlerEnvironment, SWEEP_WINDOW_MINUTES, TokenSourceKind, TokenUseValue,
 } from './wire-contract';
 
 /**
@@ -168,6 +170,29 @@ export interface CognitoAuthorizedWebSocketApiProps {
    * one API cannot take all of it)
    */
   readonly throttle?: apigwv2.ThrottleSettings;
+
+  /**
+   * The Lambda runtime of the functions the construct bundles (authorizer, connect, disconnect, echo): a
+   * Node.js runtime, 22 or newer.
+   *
+   * The default follows aws-cdk-lib: each upgrade of aws-cdk-lib that adds a Node.js runtime moves the
+   * functions to it on the next deployment, so they never run on a runtime nearing its end of support.
+   * Pin one here to change runtimes on your own schedule.
+   *
+   * @default - the newest Node.js runtime the installed aws-cdk-lib knows, and never older than Node.js 22
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
+   * AWS X-Ray tracing of the functions the construct bundles.
+   *
+   * On by default: a trace shows where a slow `$connect` spent its time (the key fetch, DynamoDB), and
+   * X-Ray's default sampling (the first request each second, then 5%) bounds its cost. API Gateway does
+   * not trace WebSocket APIs, so `Tracing.PASS_THROUGH` would record nothing.
+   *
+   * @default Tracing.ACTIVE
+   */
+  readonly tracing?: lambda.Tracing;
 }
 
 /** Options of `CognitoAuthorizedWebSocketApi.addRoute`. */
@@ -196,6 +221,25 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   integrationError: '$context.integration.error',
 });
 
+/** What invokes a bundled handler: API Gateway (synchronously, per request) or an EventBridge schedule (asynchronously). */
+type HandlerInvoker = 'api-gateway' | 'schedule';
+
+interface HandlerOptions {
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  /** @default 'api-gateway' */
+  readonly invokedBy?: HandlerInvoker;
+}
+
+/** Why a bundled handler has no dead-letter queue, by what invokes it. */
+const NO_DEAD_LETTER_QUEUE_REASONS: Record<HandlerInvoker, string> = {
+  'api-gateway': 'API Gateway invokes this function synchronously: a dead-letter queue ' +
+    'receives only failed asynchronous invocations, so it would never receive anything.',
+  'schedule': 'EventBridge invokes this function asynchronously every minute with an empty event and no retries: a failed ' +
+    `run is made up for by the next one, which sweeps the last ${SWEEP_WINDOW_MINUTES} minutes again, and shows in the ` +
+    'function\'s Errors metric and log; a dead-letter queue would only collect schedule events that carry nothing to replay.',
+};
+
 /** The props with every default applied and every value checked. */
 interface Settings {
   readonly stageName: string;
@@ -210,6 +254,8 @@ interface Settings {
   readonly cloudWatchRole: boolean;
   readonly closeExpiredConnections: boolean;
   readonly maxConnectionsPerUser?: number;
+  readonly runtime: lambda.Runtime;
+  readonly tracing: lambda.Tracing;
 }
 
 /**
@@ -253,10 +299,12 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
   public readonly sweeperFunction?: lambda.IFunction;
 
   private readonly table: dynamodb.Table;
+  private readonly settings: Settings;
 
   constructor(scope: Construct, id: string, props: CognitoAuthorizedWebSocketApiProps = {}) {
     super(scope, id);
     const settings = settingsOf(props);
+    this.settings = settings;
 
     this.userPool = props.userPool ?? this.createUserPool();
     const clients = this.acceptedClients(props.userPoolClients);
@@ -279,6 +327,9 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     this.connectFunction = this.createConnectFunction(settings);
     this.disconnectFunction = this.createDisconnectFunction();
     this.defaultRouteFunction = props.defaultRouteHandler ?? this.createEchoFunction();
+    if (props.defaultRouteHandler && canTakeEnvironment(props.defaultRouteHandler)) {
+      setConnectionsEnvironment(props.defaultRouteHandler, this.connectionsEnvironment, this);
+    }
 
     this.addLifecycleRoutes(settings.tokenSource);
     if (settings.closeExpiredConnections) {
@@ -288,8 +339,10 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     if (settings.accessLogging) {
       this.accessLogGroup = this.createAccessLogGroup();
     } else {
-      suppressNag(this.cfnStage, 'AwsSolutions-APIG1',
-        'Access logging is turned off on purpose: the accessLogging prop of CognitoAuthorizedWebSocketApi is false.');
+      for (const rule of ['AwsSolutions-APIG1', 'Serverless-APIGWAccessLogging']) {
+        suppressNag(this.cfnStage, rule,
+          'Access logging is turned off on purpose: the accessLogging prop of CognitoAuthorizedWebSocketApi is false.');
+      }
     }
     if (settings.cloudWatchRole) {
       this.setAccountLoggingRole();
@@ -300,7 +353,12 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
 
   /**
    * Routes messages whose `action` is `routeKey` to `handler`, which receives the authorizer
-   * context (`userId`, `username`, `groups`, `tokenUse`, `exp`) in `requestContext.authorizer`.
+   * context (`userId`, `username`, `groups`, `tokenUse`, `exp`) in `requestContext.authorizer`
+   * (`callerIdentity(event)` of `cdk-cognito-websocket-api/runtime` reads it).
+   *
+   * When `handler` is a function of this app, it also gets the environment variables
+   * `WebSocketConnections.fromEnvironment()` reads (`WEBSOCKET_CONNECTIONS_TABLE`,
+   * `WEBSOCKET_CALLBACK_URL`); it gets no permission: grant what it uses, e.g. `grantSendToUser`.
    *
    * @param routeKey the value of the message's `action` property
    * @param handler the function that handles the message
@@ -316,15 +374,79 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       returnResponse: options.returnResponse,
     });
     suppressRouteAuthorizationNag(route);
+    if (canTakeEnvironment(handler)) {
+      setConnectionsEnvironment(handler, this.connectionsEnvironment, this);
+    }
     return route;
   }
 
   /**
-   * Lets `grantee` send to, inspect and close connections through this stage's @connections
-   * management API (`callbackUrl`), and nothing else of the API.
+   * Makes `fn` a sender: gives it the environment variables `WebSocketConnections.fromEnvironment()`
+   * reads (`WEBSOCKET_CONNECTIONS_TABLE`, `WEBSOCKET_CALLBACK_URL`) and what `grantSendToUser` grants.
+   * For `broadcast` add `grantBroadcast`, for `disconnect` and `disconnectUser` `grantDisconnect`.
+   *
+   * @param fn a function of this app (an imported one cannot be given environment variables:
+   * use `grantSendToUser` and pass `tableName` and `callbackUrl` to `WebSocketConnections` yourself)
+   */
+  public addSender(fn: lambda.IFunction): iam.Grant {
+    if (!canTakeEnvironment(fn)) {
+      throw new Error(
+        `addSender(${fn.node.path}): only a function defined in this app can be given environment variables; for an imported ` +
+        'function call grantSendToUser(fn) and pass tableName and callbackUrl to new WebSocketConnections({ ... }) in its code');
+    }
+    setConnectionsEnvironment(fn, this.connectionsEnvironment, this);
+    return this.grantSendToUser(fn);
+  }
+
+  /**
+   * Lets `grantee` call every method of this stage's @connections management API (`callbackUrl`):
+   * POST (send to a connection), GET (read a connection's details, its source IP among them) and
+   * DELETE (disconnect any connection); nothing else of the API. A function that only sends needs
+   * `grantPostToConnections`.
    */
   public grantManageConnections(grantee: iam.IGrantable): iam.Grant {
     return this.stage.grantManagementApiAccess(grantee);
+  }
+
+  /**
+   * Lets `grantee` post messages to connections of this stage (`POST @connections/{id}`), and
+   * neither read a connection's details (GET) nor close it (DELETE).
+   */
+  public grantPostToConnections(grantee: iam.IGrantable): iam.Grant {
+    return this.grantConnectionsMethod(grantee, 'POST');
+  }
+
+  /**
+   * Lets `grantee` call `sendToUser`, `sendToConnection(s)` and `listConnections` of
+   * `cdk-cognito-websocket-api/runtime`, and nothing more: `Query` on the `userIdIndex` index,
+   * `DeleteItem` on the table (the row of a connection found gone), and POST on this stage's
+   * `@connections`.
+   */
+  public grantSendToUser(grantee: iam.IGrantable): iam.Grant {
+    return this.grantQueryUserIdIndex(grantee)
+      .combine(this.grantTable(grantee, 'dynamodb:DeleteItem'))
+      .combine(this.grantPostToConnections(grantee));
+  }
+
+  /**
+   * Lets `grantee` call `broadcast` of `cdk-cognito-websocket-api/runtime`: `Scan` on the table,
+   * `DeleteItem` on it (gone connections) and POST on this stage's `@connections`.
+   */
+  public grantBroadcast(grantee: iam.IGrantable): iam.Grant {
+    return this.grantTable(grantee, 'dynamodb:Scan')
+      .combine(this.grantTable(grantee, 'dynamodb:DeleteItem'))
+      .combine(this.grantPostToConnections(grantee));
+  }
+
+  /**
+   * Lets `grantee` call `disconnect` and `disconnectUser` of `cdk-cognito-websocket-api/runtime`:
+   * `Query` on the `userIdIndex` index, `DeleteItem` on the table, and DELETE on this stage's
+   * `@connections` (which closes a connection).
+   */
+  public grantDisconnect(grantee: iam.IGrantable): iam.Grant {
+    return this.grantQueryUserIdIndex(grantee)
+      .combine(this.grantTable(grantee, 'dynamodb:DeleteItem'))
+      .combine(this.grantConnectionsMethod(grantee, 'DELETE'));
   }
 
   /**
@@ -332,9 +454,8 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
    * on the `userIdIndex` index.
    */
   public grantReadConnections(grantee: iam.IGrantable): iam.Grant {
-    const userIdIndexArn = `${this.table.tableArn}/index/${ConnectionAttributes.USER_ID_INDEX}`;
     return iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:GetItem'], resourceArns: [this.table.tableArn] })
-      .combine(iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: [this.table.tableArn, userIdIndexArn] }));
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: [this.table.tableArn, this.userIdIndexArn] }));
   }
 
   private createUserPool(): cognito.IUserPool {
@@ -423,7 +544,7 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       [HandlerEnvironment.REQUIRED_GROUPS]: settings.requiredGroups.join(','),
       // Scope tokens cannot contain spaces (RFC 6749), so the list is space-separated, as in the token's claim.
       ...(settings.requiredScopes.length > 0 ? { [HandlerEnvironment.REQUIRED_SCOPES]: settings.requiredScopes.join(' ') } : {}),
-    }, Duration.seconds(5));
+    }, { timeout: Duration.seconds(5) });
   }
 
   /** The `$connect` integration: writes the connection's row. */
@@ -452,16 +573,13 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     return disconnectFunction;
   }
 
-  /** The default `$default` integration: echoes to the sender through @connections. */
+  /** The default `$default` integration: echoes to the sender through @connections, with the runtime API as any sender. */
   private createEchoFunction(): lambda.Function {
-    const echoFunction = this.createHandler('Echo', HandlerAssets.ECHO, {
-      [HandlerEnvironment.TABLE_NAME]: this.table.tableName,
-      [HandlerEnvironment.CALLBACK_URL]: this.callbackUrl,
-    });
-    this.grantManageConnections(echoFunction);
+    const echoFunction = this.createHandler('Echo', HandlerAssets.ECHO, this.connectionsEnvironment);
+    this.grantPostToConnections(echoFunction);
     suppressNag(echoFunction.role!.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
-      'Connection ids exist only at run time; the wildcard is limited to the @connections of this API\'s stage.',
-      [{ regex: '/^Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<[A-Za-z0-9]+>\\/[^/*]+\\/\\*\\/@connections\\/\\*$/g' }]);
+      'Connection ids exist only at run time; the wildcard is limited to POST on the @connections of this API\'s stage.',
+      [`Resource::${this.connectionsMethodArn('POST')}`]);
     // The echo closes a connection whose token expired.
     this.grantDeleteConnections(echoFunction);
     // The echo deletes the row of a connection the management API reports gone (410), or that it closed.
@@ -474,37 +592,30 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
    * `expiryIndex`, DeleteItem on the table, and nothing else.
    */
   private createSweeper(): lambda.Function {
-    const sweeper = this.createHandler('Sweeper', HandlerAssets.SWEEPER, {
-      [HandlerEnvironment.TABLE_NAME]: this.table.tableName,
-      [HandlerEnvironment.CALLBACK_URL]: this.callbackUrl,
-    }, Duration.seconds(50));
+    const sweeper = this.createHandler('Sweeper', HandlerAssets.SWEEPER, this.connectionsEnvironment, {
+      timeout: Duration.seconds(50), invokedBy: 'schedule',
+    });
     this.grantDeleteConnections(sweeper);
     this.grantIndex(sweeper, ConnectionAttributes.EXPIRY_INDEX, 'dynamodb:Query');
     this.grantTable(sweeper, 'dynamodb:DeleteItem');
-    new events.Rule(this, 'SweeperSchedule', {
+    const schedule = new events.Rule(this, 'SweeperSchedule', {
       description: `Closes WebSocket connections whose Cognito token expired, looking back ${SWEEP_WINDOW_MINUTES} minutes`,
       schedule: events.Schedule.rate(Duration.minutes(1)),
       // No retry: the next run, a minute later, sweeps the same minutes again.
       targets: [new eventsTargets.LambdaFunction(sweeper, { retryAttempts: 0 })],
     });
+    suppressNag(schedule, 'Serverless-EventBusDLQ',
+      'The target\'s events are empty one-minute ticks: a tick EventBridge fails to deliver is made up for by the next, a minute ' +
+      `later, which sweeps the last ${SWEEP_WINDOW_MINUTES} minutes again; a dead-letter queue would hold nothing to replay.`);
     return sweeper;
   }
 
   /** DeleteConnection (`DELETE @connections/{id}`) on this stage, and no other method. */
   private grantDeleteConnections(grantee: lambda.Function): void {
-    const stack = Stack.of(this);
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['execute-api:ManageConnections'],
-      resourceArns: [stack.formatArn({
-        service: 'execute-api',
-        resource: this.webSocketApi.apiId,
-        resourceName: `${this.stage.stageName}/DELETE/@connections/*`,
-      })],
-    });
+    this.grantConnectionsMethod(grantee, 'DELETE');
     suppressNag(grantee.role!.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
       'Connection ids exist only at run time; the wildcard is limited to DELETE on the @connections of this API\'s stage.',
-      [{ regex: '/^Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<[A-Za-z0-9]+>\\/[^/*]+\\/DELETE\\/@connections\\/\\*$/g' }]);
+      [`Resource::${this.connectionsMethodArn('DELETE')}`]);
   }
 
   private grantIndex(grantee: iam.IGrantable, indexName: string, action: string): iam.Grant {
@@ -513,7 +624,7 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
 
   /** A bundled handler from assets/<name>, with its own role and log group. */
   private createHandler(
-    id: string, assetName: HandlerAssetName, environment: Record<string, string>, timeout = Duration.seconds(10),
+    id: string, assetName: HandlerAssetName, environment: Record<string, string>, options: HandlerOptions = {},
   ): lambda.Function {
     const role = new iam.Role(this, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -529,22 +640,67 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resourceArns: [logGroup.logGroupArn],
     });
-    return new lambda.Function(this, `${id}Function`, {
+    const fn = new lambda.Function(this, `${id}Function`, {
       code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', assetName)),
       handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: this.settings.runtime,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
-      timeout,
+      timeout: options.timeout ?? Duration.seconds(10),
       role,
       logGroup,
       environment,
+      tracing: this.settings.tracing,
     });
+    this.answerHandlerNag(fn, role, options.invokedBy ?? 'api-gateway');
+    return fn;
+  }
+
+  /** The cdk-nag findings on a bundled function that do not apply, each with why. */
+  private answerHandlerNag(fn: lambda.Function, role: iam.Role, invokedBy: HandlerInvoker): void {
+    suppressNag(fn, 'Serverless-LambdaDLQ', NO_DEAD_LETTER_QUEUE_REASONS[invokedBy]);
+    if (this.settings.tracing !== lambda.Tracing.ACTIVE) {
+      suppressNag(fn, 'Serverless-LambdaTracing',
+        `X-Ray tracing is set to ${this.settings.tracing} on purpose: the tracing prop of CognitoAuthorizedWebSocketApi.`);
+    }
+    if (!isNewestNodeRuntime(this.settings.runtime)) {
+      for (const rule of ['AwsSolutions-L1', 'Serverless-LambdaLatestVersion']) {
+        suppressNag(fn, rule,
+          `The runtime ${this.settings.runtime.name} is pinned on purpose: the runtime prop of CognitoAuthorizedWebSocketApi.`);
+      }
+    }
+    if (this.settings.tracing === lambda.Tracing.ACTIVE) {
+      suppressNag(role.node.findChild('DefaultPolicy'), 'AwsSolutions-IAM5',
+        'X-Ray\'s PutTraceSegments and PutTelemetryRecords support no resource-level permissions: AWS documents Resource "*" for them.',
+        ['Resource::*']);
+    }
   }
 
   private grantTable(grantee: iam.IGrantable, action: string): iam.Grant {
     // Exactly the table: `table.grant` would add the indexes too, which these writes never touch.
     return iam.Grant.addToPrincipal({ grantee, actions: [action], resourceArns: [this.table.tableArn] });
+  }
+
+  /** `Query` on the `userIdIndex` index alone: a user's connections, never a query of the table itself. */
+  private grantQueryUserIdIndex(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: [this.userIdIndexArn] });
+  }
+
+  /** `execute-api:ManageConnections` for one HTTP method of this stage's `@connections`. */
+  private grantConnectionsMethod(grantee: iam.IGrantable, method: 'POST' | 'DELETE'): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:ManageConnections'], resourceArns: [this.connectionsMethodArn(method)] });
+  }
+
+  private get userIdIndexArn(): string {
+    return `${this.table.tableArn}/index/${ConnectionAttributes.USER_ID_INDEX}`;
+  }
+
+  /** What `WebSocketConnections.fromEnvironment()` of the runtime API reads. */
+  private get connectionsEnvironment(): Record<string, string> {
+    return {
+      [ConnectionsEnvironment.TABLE_NAME]: this.table.tableName,
+      [ConnectionsEnvironment.CALLBACK_URL]: this.callbackUrl,
+    };
   }
 
   /** `$connect` behind the Cognito authorizer, `$disconnect` and `$default`. */
@@ -601,7 +757,7 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       const account = new CfnAccount(setting, 'Account', { cloudWatchRoleArn: role.roleArn });
       account.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
-    this.cfnStage.addDependency(setting.node.findChild('Account') as CfnAccount);
+    this.cfnStage.node.addDependency(setting.node.findChild('Account'));
   }
 
   /**
@@ -622,6 +778,16 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       requiredGroups: [...settings.requiredGroups],
     };
     this.node.addMetadata(API_DESCRIPTION_METADATA_TYPE, description);
+  }
+
+  /** `<api>/<stage>/<method>/@connections/*`: one method of this stage's management API, for any connection. */
+  private connectionsMethodArn(method: 'POST' | 'DELETE'): string {
+    return Stack.of(this).formatArn({
+      service: 'execute-api',
+      resource: this.webSocketApi.apiId,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      resourceName: `${this.stage.stageName}/${method}/@connections/*`,
+    });
   }
 
   private get cfnStage(): apigwv2.CfnStage {
@@ -646,6 +812,8 @@ function settingsOf(props: CognitoAuthorizedWebSocketApiProps): Settings {
   };
   validateThrottle(throttle);
   const accessLogging = props.accessLogging ?? true;
+  const runtime = props.runtime ?? newestNodeRuntime();
+  validateHandlerRuntime(runtime);
   return {
     stageName,
     connectionTtl,
@@ -659,6 +827,8 @@ function settingsOf(props: CognitoAuthorizedWebSocketApiProps): Settings {
     cloudWatchRole: props.cloudWatchRole ?? accessLogging,
     closeExpiredConnections: props.closeExpiredConnections ?? true,
     maxConnectionsPerUser: props.maxConnectionsPerUser,
+    runtime,
+    tracing: props.tracing ?? lambda.Tracing.ACTIVE,
   };
 }
 

@@ -6,7 +6,9 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
+import { newestNodeRuntime, nodeMajorOf, OLDEST_HANDLER_NODE_MAJOR } from './handler-runtime';
 import { TokenUses } from './wire-contract';
 
 /** API Gateway v2 stage names: letters, digits, hyphens and underscores, at most 128. */
@@ -178,6 +180,16 @@ export function validateMaxConnectionsPerUser(limit: number | undefined): void {
     throw new Error(
       `maxConnectionsPerUser ${limit} is not a whole number of at least 1; give the most connections one user may hold at once ` +
       '(e.g. 5), or omit maxConnectionsPerUser for no limit',
+    );
+  }
+}
+
+export function validateHandlerRuntime(runtime: lambda.Runtime): void {
+  const major = nodeMajorOf(runtime);
+  if (major === undefined || major < OLDEST_HANDLER_NODE_MAJOR) {
+    throw new Error(
+      `runtime ${runtime.name} is not valid: the bundled handlers need Node.js ${OLDEST_HANDLER_NODE_MAJOR} or newer, ` +
+      `e.g. lambda.Runtime.${newestNodeRuntime().name.replace(/^nodejs(\d+)\.x$/, 'NODEJS_$1_X')}, or leave runtime out for the newest`,
     );
   }
 }

@@ -41,14 +41,24 @@ export const HandlerEnvironment = {
   REQUIRED_GROUPS: 'REQUIRED_GROUPS',
   /** Space-separated OAuth scopes of which an access token must hold one; empty for none (authorizer). */
   REQUIRED_SCOPES: 'REQUIRED_SCOPES',
-  /** Name of the connections table (connect, disconnect, echo). */
+  /** Name of the connections table (connect, disconnect). */
   TABLE_NAME: 'TABLE_NAME',
   /** Seconds after connect at which a row's `removedAt` TTL falls (connect). */
   CONNECTION_TTL_SECONDS: 'CONNECTION_TTL_SECONDS',
-  /** https URL of the stage's @connections management API (echo, sweeper and other senders). */
-  CALLBACK_URL: 'CALLBACK_URL',
   /** The most live connections one user may hold; unset for no limit (connect). */
   MAX_CONNECTIONS_PER_USER: 'MAX_CONNECTIONS_PER_USER',
+} as const;
+
+/**
+ * Environment variables the runtime API's `WebSocketConnections.fromEnvironment()` reads. The construct sets them on
+ * the echo, the sweeper, on every route handler (`addRoute`, `defaultRouteHandler`) and on senders (`addSender`);
+ * prefixed so that they never overwrite a variable a function sets for its own use.
+ */
+export const ConnectionsEnvironment = {
+  /** Name of the connections table. */
+  TABLE_NAME: 'WEBSOCKET_CONNECTIONS_TABLE',
+  /** https URL of the stage's @connections management API. */
+  CALLBACK_URL: 'WEBSOCKET_CALLBACK_URL',
 } as const;
 
 /** Keys of the context the authorizer returns; API Gateway passes it to every route as `requestContext.authorizer`. */

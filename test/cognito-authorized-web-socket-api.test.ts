@@ -1,9 +1,8 @@
-import { App, Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { CognitoAuthorizedWebSocketApi, CognitoAuthorizedWebSocketApiProps, TokenSource, TokenUse } from '../src';
 
 function newStack(): Stack {
@@ -52,23 +51,23 @@ const writeLogs = (fnId: string, template: Template) => ({
   Effect: 'Allow',
   Resource: logGroupArn(fnId, template),
 });
-const closeConnectionsOnStage = (apiId: string, stageName: string) => ({
+/** What Lambda's active X-Ray tracing adds to a function's role: X-Ray has no resource-level permissions. */
+const writeTraces = { Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Effect: 'Allow', Resource: '*' };
+
+/** The newest Node.js runtime the installed aws-cdk-lib lists, by version number. */
+const NEWEST_NODE_RUNTIME = lambda.Runtime.ALL.map((runtime) => runtime.name)
+  .filter((name) => /^nodejs\d+\.x$/.test(name))
+  .sort((a, b) => parseInt(a.slice(6), 10) - parseInt(b.slice(6), 10))
+  .pop();
+
+/** ManageConnections on `<api>/<stage>/<method>/@connections/*`: method `*` is POST, GET and DELETE. */
+const manageConnectionsOnStage = (apiId: string, stageName: string, method = '*') => ({
   Action: 'execute-api:ManageConnections',
   Effect: 'Allow',
   Resource: {
     'Fn::Join': ['', [
       'arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':',
-      { Ref: apiId }, `/${stageName}/DELETE/@connections/*`,
-    ]],
-  },
-});
-const manageConnectionsOnStage = (apiId: string, stageName: string) => ({
-  Action: 'execute-api:ManageConnections',
-  Effect: 'Allow',
-  Resource: {
-    'Fn::Join': ['', [
-      'arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':',
-      { Ref: apiId }, `/${stageName}/*/@connections/*`,
+      { Ref: apiId }, `/${stageName}/${method}/@connections/*`,
     ]],
   },
 });
@@ -192,7 +191,9 @@ describe('the AWS sample\'s behaviour (sign-up pool, web client, authorizer on $
       Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', FunctionName: { 'Fn::GetAtt': [ids.sweeper, 'Arn'] },
     });
     const sweeper = template.toJSON().Resources[ids.sweeper].Properties;
-    expect(sweeper.Environment.Variables).toEqual({ TABLE_NAME: { Ref: ids.table }, CALLBACK_URL: stack.resolve(api.callbackUrl) });
+    expect(sweeper.Environment.Variables).toEqual({
+      WEBSOCKET_CONNECTIONS_TABLE: { Ref: ids.table }, WEBSOCKET_CALLBACK_URL: stack.resolve(api.callbackUrl),
+    });
     // under the one-minute schedule, so runs rarely overlap (an overlap is harmless: closing is idempotent)
     expect(sweeper.Timeout).toBe(50);
   });
@@ -203,13 +204,16 @@ describe('the AWS sample\'s behaviour (sign-up pool, web client, authorizer on $
     });
     const env = (id: string) => template.toJSON().Resources[id].Properties.Environment.Variables;
     expect(env(ids.disconnect)).toEqual({ TABLE_NAME: { Ref: ids.table } });
-    expect(env(ids.echo)).toEqual({ TABLE_NAME: { Ref: ids.table }, CALLBACK_URL: stack.resolve(api.callbackUrl) });
+    expect(env(ids.echo)).toEqual({ WEBSOCKET_CONNECTIONS_TABLE: { Ref: ids.table }, WEBSOCKET_CALLBACK_URL: stack.resolve(api.callbackUrl) });
   });
 
-  test('every handler is the bundled asset, Node.js 22 on arm64, with its own log group kept a month', () => {
+  test('every handler is the bundled asset, on the newest Node.js runtime aws-cdk-lib knows, arm64, traced, with its own log group kept a month', () => {
+    expect(NEWEST_NODE_RUNTIME).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
     for (const id of [ids.authorizer, ids.connect, ids.disconnect, ids.echo]) {
       const fn = template.toJSON().Resources[id];
-      expect(fn.Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+      expect(fn.Properties).toMatchObject({
+        Handler: 'index.handler', Runtime: NEWEST_NODE_RUNTIME, Architectures: ['arm64'], TracingConfig: { Mode: 'Active' },
+      });
       expect(fn.Properties.Timeout).toBeLessThanOrEqual(10);
       const logGroup = template.toJSON().Resources[fn.Properties.LoggingConfig.LogGroup.Ref];
       expect(logGroup).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
@@ -242,32 +246,36 @@ describe('the AWS sample\'s behaviour (sign-up pool, web client, authorizer on $
 
   describe('each role holds exactly what its handler uses', () => {
     test('authorizer: write its own logs, nothing else', () => {
-      expect(roleStatements(template, ids.authorizer)).toEqual([writeLogs(ids.authorizer, template)]);
+      expect(roleStatements(template, ids.authorizer)).toEqual([writeLogs(ids.authorizer, template), writeTraces]);
     });
     test('connect: its logs, PutItem on the table only', () => {
       expect(roleStatements(template, ids.connect)).toEqual([
         writeLogs(ids.connect, template),
+        writeTraces,
         { Action: 'dynamodb:PutItem', Effect: 'Allow', Resource: tableArn(ids.table) },
       ]);
     });
     test('disconnect: its logs, DeleteItem on the table only', () => {
       expect(roleStatements(template, ids.disconnect)).toEqual([
         writeLogs(ids.disconnect, template),
+        writeTraces,
         { Action: 'dynamodb:DeleteItem', Effect: 'Allow', Resource: tableArn(ids.table) },
       ]);
     });
-    test('echo: its logs, ManageConnections on this stage\'s @connections, DELETE there (expired tokens), DeleteItem on the table', () => {
+    test('echo: its logs, POST on this stage\'s @connections, DELETE there (expired tokens) and never GET, DeleteItem on the table', () => {
       expect(roleStatements(template, ids.echo)).toEqual([
         writeLogs(ids.echo, template),
-        manageConnectionsOnStage(ids.api, 'prod'),
-        closeConnectionsOnStage(ids.api, 'prod'),
+        writeTraces,
+        manageConnectionsOnStage(ids.api, 'prod', 'POST'),
+        manageConnectionsOnStage(ids.api, 'prod', 'DELETE'),
         { Action: 'dynamodb:DeleteItem', Effect: 'Allow', Resource: tableArn(ids.table) },
       ]);
     });
     test('sweeper: its logs, DELETE on this stage\'s @connections, Query on expiryIndex only, DeleteItem on the table', () => {
       expect(roleStatements(template, ids.sweeper)).toEqual([
         writeLogs(ids.sweeper, template),
-        closeConnectionsOnStage(ids.api, 'prod'),
+        writeTraces,
+        manageConnectionsOnStage(ids.api, 'prod', 'DELETE'),
         { Action: 'dynamodb:Query', Effect: 'Allow', Resource: { 'Fn::Join': ['', [tableArn(ids.table), '/index/expiryIndex']] } },
         { Action: 'dynamodb:DeleteItem', Effect: 'Allow', Resource: tableArn(ids.table) },
       ]);
@@ -373,7 +381,7 @@ describe('props', () => {
     const table: any = Object.values(template.findResources('AWS::DynamoDB::Table'))[0];
     expect(table.Properties.GlobalSecondaryIndexes.map((index: any) => index.IndexName)).toEqual(['userIdIndex']);
     expect(roleStatements(template, logicalIdOf(stack, api.defaultRouteFunction)))
-      .toContainEqual(closeConnectionsOnStage(logicalIdOf(stack, api.webSocketApi), 'prod'));
+      .toContainEqual(manageConnectionsOnStage(logicalIdOf(stack, api.webSocketApi), 'prod', 'DELETE'));
   });
 
   test('maxConnectionsPerUser: connect gets the limit and Query on userIdIndex only', () => {
@@ -382,6 +390,7 @@ describe('props', () => {
     expect(template.toJSON().Resources[connectId].Properties.Environment.Variables).toMatchObject({ MAX_CONNECTIONS_PER_USER: '3' });
     expect(roleStatements(template, connectId)).toEqual([
       writeLogs(connectId, template),
+      writeTraces,
       { Action: 'dynamodb:PutItem', Effect: 'Allow', Resource: tableArn(logicalIdOf(stack, api.connectionsTable)) },
       {
         Action: 'dynamodb:Query',
@@ -421,7 +430,7 @@ describe('props', () => {
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     expect(JSON.stringify(stack.resolve(api.url))).toContain('/live');
     expect(roleStatements(template, logicalIdOf(stack, api.defaultRouteFunction))).toContainEqual(
-      manageConnectionsOnStage(logicalIdOf(stack, api.webSocketApi), 'live'));
+      manageConnectionsOnStage(logicalIdOf(stack, api.webSocketApi), 'live', 'POST'));
   });
 
   test('a throttle limit left out keeps its default', () => {
@@ -526,6 +535,8 @@ describe('validation names the prop and the fix', () => {
   test.each<[string, () => CognitoAuthorizedWebSocketApiProps, RegExp]>([
     ['stageName with a slash', () => ({ stageName: 'prod/v1' }), /stageName 'prod\/v1' is not valid/],
     ['empty stageName', () => ({ stageName: '' }), /stageName '' is not valid/],
+    ['a Node.js runtime older than 22', () => ({ runtime: lambda.Runtime.NODEJS_20_X }), /runtime nodejs20.x is not valid: the bundled handlers need Node.js 22 or newer/],
+    ['a runtime that is not Node.js', () => ({ runtime: lambda.Runtime.PYTHON_3_12 }), /runtime python3.12 is not valid/],
     ['connectionTtl under 2 hours', () => ({ connectionTtl: Duration.minutes(30) }), /connectionTtl is 30 minutes: use whole seconds from 2 hours/],
     ['connectionTtl over 7 days', () => ({ connectionTtl: Duration.days(8) }), /connectionTtl is 8 days/],
     ['connectionTtl with a fraction of a second', () => ({ connectionTtl: Duration.millis(7_200_500) }), /connectionTtl is .*whole seconds/],
@@ -684,6 +695,18 @@ describe('grants', () => {
     });
   });
 
+  test('grantPostToConnections: ManageConnections with POST only, on this API\'s stage @connections only', () => {
+    const stack = newStack();
+    const api = new CognitoAuthorizedWebSocketApi(stack, 'Ws', { stageName: 'v2' });
+    const role = new iam.Role(stack, 'Backend', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    api.grantPostToConnections(role);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as any) }],
+      PolicyDocument: { Statement: [manageConnectionsOnStage(logicalIdOf(stack, api.webSocketApi), 'v2', 'POST')] },
+    });
+  });
+
   test('grantReadConnections: GetItem on the table, Query on the table and the userIdIndex, nothing else', () => {
     const stack = newStack();
     const api = new CognitoAuthorizedWebSocketApi(stack, 'Ws');
@@ -707,70 +730,112 @@ describe('grants', () => {
   });
 });
 
-describe('cdk-nag AwsSolutions', () => {
-  function nagFindings(configure: (stack: Stack) => void) {
+describe('the runtime API\'s grants and environment', () => {
+  /** A stack with the construct (stage `v2`) and a role of the app's own. */
+  function withBackendRole() {
     const stack = newStack();
-    configure(stack);
-    Aspects.of(stack).add(new AwsSolutionsChecks());
-    const annotations = Annotations.fromStack(stack);
-    return [
-      ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-      ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-    ].map((finding) => `${finding.id}: ${finding.entry.data}`);
+    const api = new CognitoAuthorizedWebSocketApi(stack, 'Ws', { stageName: 'v2' });
+    const role = new iam.Role(stack, 'Backend', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    return { stack, api, role };
   }
 
-  test('no unsuppressed error or warning with the defaults', () => {
-    expect(nagFindings((stack) => new CognitoAuthorizedWebSocketApi(stack, 'Ws'))).toEqual([]);
+  /** Every statement of every policy attached to `role`, in order. */
+  function statementsOf(stack: Stack, role: iam.Role): unknown[] {
+    const roleId = stack.getLogicalId(role.node.defaultChild as any);
+    return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .filter((policy: any) => policy.Properties.Roles.some((ref: any) => ref.Ref === roleId))
+      .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
+  }
+
+  const connectionsMethod = (stack: Stack, api: CognitoAuthorizedWebSocketApi, method: string) => ({
+    Action: 'execute-api:ManageConnections',
+    Effect: 'Allow',
+    Resource: {
+      'Fn::Join': ['', [
+        'arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':',
+        { Ref: logicalIdOf(stack, api.webSocketApi) }, `/v2/${method}/@connections/*`,
+      ]],
+    },
+  });
+  const queryUserIdIndex = (tableId: string) => ({
+    Action: 'dynamodb:Query', Effect: 'Allow', Resource: { 'Fn::Join': ['', [tableArn(tableId), '/index/userIdIndex']] },
+  });
+  const onTable = (action: string, tableId: string) => ({ Action: action, Effect: 'Allow', Resource: tableArn(tableId) });
+
+  test('grantPostToConnections: POST on this stage\'s @connections, not GET or DELETE', () => {
+    const { stack, api, role } = withBackendRole();
+    api.grantPostToConnections(role);
+    expect(statementsOf(stack, role)).toEqual([connectionsMethod(stack, api, 'POST')]);
   });
 
-  test('none on the construct\'s resources either with an added route', () => {
-    expect(nagFindings((stack) => {
-      const api = new CognitoAuthorizedWebSocketApi(stack, 'Ws', { requiredGroups: ['admins'] });
-      api.addRoute('sendMessage', new lambda.Function(stack, 'Fn', {
-        code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
-        handler: 'index.handler',
-        runtime: lambda.Runtime.NODEJS_22_X,
-        role: new iam.Role(stack, 'FnRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }),
-      }));
-    }).filter((finding) => finding.includes('/TestStack/Ws/'))).toEqual([]);
+  test.each([
+    ['grantSendToUser', 'Query on userIdIndex only, DeleteItem on the table, POST', ['query', 'dynamodb:DeleteItem', 'POST']],
+    ['grantBroadcast', 'Scan and DeleteItem on the table, POST', ['dynamodb:Scan', 'dynamodb:DeleteItem', 'POST']],
+    ['grantDisconnect', 'Query on userIdIndex, DeleteItem on the table, DELETE', ['query', 'dynamodb:DeleteItem', 'DELETE']],
+  ] as const)('%s: %s on this stage, nothing more', (grant, _, expected) => {
+    const { stack, api, role } = withBackendRole();
+    api[grant](role);
+    const tableId = logicalIdOf(stack, api.connectionsTable);
+    expect(statementsOf(stack, role)).toEqual(expected.map((what) => what === 'query' ? queryUserIdIndex(tableId)
+      : what.startsWith('dynamodb:') ? onTable(what, tableId) : connectionsMethod(stack, api, what)));
   });
 
-  test('none on the construct\'s resources with every non-default prop: own pool and clients, access tokens, groups, ' +
-    'a default route handler, added routes, no access logging', () => {
-    expect(nagFindings((stack) => {
-      const userPool = new cognito.UserPool(stack, 'Pool');
-      const userPoolClients = [userPool.addClient('Web'), userPool.addClient('Mobile')];
-      const api = new CognitoAuthorizedWebSocketApi(stack, 'Ws', {
-        userPool,
-        userPoolClients,
-        tokenUse: TokenUse.ACCESS,
-        tokenSource: TokenSource.queryString('accessToken'),
-        requiredGroups: ['admins', 'operators'],
-        defaultRouteHandler: inlineFunction(stack, 'Default'),
-        accessLogging: false,
-        stageName: 'live',
-        throttle: { rateLimit: 100, burstLimit: 50 },
+  test('addSender sets the variables fromEnvironment() reads and grants exactly what sendToUser uses', () => {
+    // GIVEN a function of the app with a variable of its own
+    const { stack, api } = withBackendRole();
+    const sender = new lambda.Function(stack, 'Notifier', {
+      code: lambda.Code.fromInline('exports.handler = async () => undefined;'),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      environment: { TABLE_NAME: 'orders' },
+    });
+    // WHEN it is made a sender
+    api.addSender(sender);
+    // THEN it knows the table and the callback URL, its own variable untouched
+    const template = Template.fromStack(stack);
+    const tableId = logicalIdOf(stack, api.connectionsTable);
+    expect(template.toJSON().Resources[logicalIdOf(stack, sender)].Properties.Environment.Variables).toEqual({
+      TABLE_NAME: 'orders',
+      WEBSOCKET_CONNECTIONS_TABLE: { Ref: tableId },
+      WEBSOCKET_CALLBACK_URL: stack.resolve(api.callbackUrl),
+    });
+    // AND its role may do exactly what grantSendToUser allows
+    expect(statementsOf(stack, sender.role as iam.Role)).toEqual([
+      queryUserIdIndex(tableId),
+      onTable('dynamodb:DeleteItem', tableId),
+      connectionsMethod(stack, api, 'POST'),
+    ]);
+  });
+
+  test('addSender refuses an imported function, naming what to do instead', () => {
+    const { stack, api } = withBackendRole();
+    const imported = lambda.Function.fromFunctionArn(stack, 'Imported', 'arn:aws:lambda:eu-west-1:123456789012:function:notifier');
+    expect(() => api.addSender(imported)).toThrow(/addSender\(TestStack\/Imported\): only a function defined in this app .* grantSendToUser\(fn\)/);
+  });
+
+  test('a route handler and the defaultRouteHandler get the variables, and no permission', () => {
+    const stack = newStack();
+    const defaultHandler = inlineFunction(stack, 'Default');
+    const api = new CognitoAuthorizedWebSocketApi(stack, 'Ws', { defaultRouteHandler: defaultHandler });
+    const routeHandler = inlineFunction(stack, 'SendMessage');
+    api.addRoute('sendmessage', routeHandler);
+    const template = Template.fromStack(stack);
+    for (const fn of [defaultHandler, routeHandler]) {
+      expect(template.toJSON().Resources[logicalIdOf(stack, fn)].Properties.Environment.Variables).toEqual({
+        WEBSOCKET_CONNECTIONS_TABLE: { Ref: logicalIdOf(stack, api.connectionsTable) },
+        WEBSOCKET_CALLBACK_URL: stack.resolve(api.callbackUrl),
       });
-      api.addRoute('sendMessage', inlineFunction(stack, 'SendMessage'));
-      api.addRoute('whoami', inlineFunction(stack, 'WhoAmI'), { returnResponse: true });
-    }).filter((finding) => finding.includes('/TestStack/Ws/'))).toEqual([]);
-  });
-
-  test('none at all with two APIs in one stack', () => {
-    expect(nagFindings((stack) => {
-      new CognitoAuthorizedWebSocketApi(stack, 'Chat');
-      new CognitoAuthorizedWebSocketApi(stack, 'Notifications', { stageName: 'live' });
-    })).toEqual([]);
-  });
-
-  test('every suppression names its rule and gives a reason', () => {
-    const { template } = synth();
-    const suppressions = Object.values(template.toJSON().Resources)
-      .flatMap((resource: any) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? []);
-    expect(suppressions.length).toBeGreaterThan(0);
-    for (const suppression of suppressions) {
-      expect(suppression.id).toMatch(/^AwsSolutions-[A-Z]+[0-9]+$/);
-      expect(suppression.reason.length).toBeGreaterThan(40);
+      expect(statementsOf(stack, fn.role as iam.Role)).toEqual([]);
     }
+  });
+
+  test('one function cannot reach the connections of two APIs through the same variables', () => {
+    const stack = newStack();
+    const first = new CognitoAuthorizedWebSocketApi(stack, 'First');
+    const second = new CognitoAuthorizedWebSocketApi(stack, 'Second', { cloudWatchRole: false });
+    const handler = inlineFunction(stack, 'Shared');
+    first.addRoute('chat', handler);
+    expect(() => second.addSender(handler)).toThrow(
+      /TestStack\/Shared already reaches the connections of TestStack\/First .* cannot also reach those of TestStack\/Second/);
   });
 });

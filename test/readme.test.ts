@@ -36,7 +36,10 @@ describe('README', () => {
       module: ts.ModuleKind.Node16,
       moduleResolution: ts.ModuleResolutionKind.Node16,
       types: ['node'],
-      paths: { 'cdk-cognito-websocket-api': [path.join(root, 'src', 'index.ts')] },
+      paths: {
+        'cdk-cognito-websocket-api': [path.join(root, 'src', 'index.ts')],
+        'cdk-cognito-websocket-api/runtime': [path.join(root, 'runtime', 'index.ts')],
+      },
     };
     const host = ts.createCompilerHost(options);
     const readFromDisk = host.getSourceFile.bind(host);

@@ -1,8 +1,9 @@
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { FetchError } from 'aws-jwt-verify/error';
 import { Fetcher, SimpleFetcher } from 'aws-jwt-verify/https';
-import { Jwks, SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
+import { Jwks, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import { AuthorizerConfig } from './authorizer-config';
+import { ExpiringJwksCache } from './expiring-jwks-cache';
 
 /** The claims the authorizer reads after verification; the verifier has checked their types. */
 export interface VerifiedClaims {
@@ -62,6 +63,8 @@ export function withDeadline(transport: Fetcher, deadlineMs: number): Fetcher {
 export interface CognitoTokenVerifierOptions {
   /** How the JWKS is downloaded; the default is aws-jwt-verify's https fetcher with our timeouts. */
   readonly transport?: Fetcher;
+  /** Epoch milliseconds, for the JWKS's maximum age; injected so tests can move time. */
+  readonly now?: () => number;
 }
 
 export function createCognitoTokenVerifier(
@@ -70,9 +73,12 @@ export function createCognitoTokenVerifier(
   const transport = options.transport ?? new SimpleFetcher({
     defaultRequestOptions: { timeout: JWKS_SOCKET_IDLE_TIMEOUT_MS, responseTimeout: JWKS_RESPONSE_TIMEOUT_MS },
   });
-  const jwksCache = new SimpleJwksCache({
-    fetcher: withDeadline(transport, JWKS_FETCH_DEADLINE_MS),
-    penaltyBox: new SimplePenaltyBox({ waitSeconds: JWKS_UNKNOWN_KID_PENALTY_SECONDS }),
+  const jwksCache = new ExpiringJwksCache({
+    simple: {
+      fetcher: withDeadline(transport, JWKS_FETCH_DEADLINE_MS),
+      penaltyBox: new SimplePenaltyBox({ waitSeconds: JWKS_UNKNOWN_KID_PENALTY_SECONDS }),
+    },
+    now: options.now,
   });
   return CognitoJwtVerifier.create({
     userPoolId: config.userPoolId,

@@ -1,11 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DEFAULT_CONNECTION_TTL_SECONDS, HandlerEnvironment, TokenSourceKind, TokenSourceKinds } from '../../src/wire-contract';
 import { ConnectionsStore } from '../connections-store';
+import { createDynamoDbClient } from '../dynamodb-client';
 import { optionalPositiveInteger, requiredEnv } from '../handler-environment';
 import { writeJsonLogLine } from '../structured-log';
 import { ConnectEvent, registerConnection } from './register-connection';
 
-const store = new ConnectionsStore(new DynamoDBClient({}), requiredEnv(process.env, HandlerEnvironment.TABLE_NAME));
+const store = new ConnectionsStore(createDynamoDbClient(), requiredEnv(process.env, HandlerEnvironment.TABLE_NAME));
 const ttlSeconds = Number(process.env[HandlerEnvironment.CONNECTION_TTL_SECONDS] ?? DEFAULT_CONNECTION_TTL_SECONDS);
 if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) {
   throw new Error(`${HandlerEnvironment.CONNECTION_TTL_SECONDS} must be a positive whole number of seconds`);

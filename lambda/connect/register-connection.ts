@@ -8,7 +8,7 @@ import { errorNameOf, LogWriter } from '../structured-log';
 import { chooseSubprotocolToEcho, ConnectRequestTokenSources } from '../token-source';
 
 export interface RegisterConnectionDeps {
-  readonly store: Pick<ConnectionsStore, 'putConnection' | 'countLiveConnections'>;
+  readonly store: Pick<ConnectionsStore, 'putConnection' | 'deleteConnection' | 'countLiveConnections'>;
   /** Epoch milliseconds; injected so tests can fix the time the TTL is computed from. */
   readonly now: () => number;
   readonly ttlSeconds: number;
@@ -25,7 +25,9 @@ export type ConnectEvent = ConnectRequestTokenSources & {
 
 /**
  * Records the connection, after the authorizer allowed it. Any non-2xx answer makes API Gateway
- * refuse the connection, so a failed write never leaves a client connected without a row.
+ * refuse the connection, so a failed write never leaves a client connected without a row; and a
+ * write whose outcome is unknown (a timeout, a lost answer) is undone before refusing, so a refused
+ * connection never leaves a row that looks live until its TTL.
  */
 export async function registerConnection(event: ConnectEvent, deps: RegisterConnectionDeps): Promise<APIGatewayProxyResult> {
   const connectionId = event.requestContext.connectionId;
@@ -55,7 +57,8 @@ export async function registerConnection(event: ConnectEvent, deps: RegisterConn
   try {
     await deps.store.putConnection({ connectionId, userId, removedAt: nowSeconds + deps.ttlSeconds, expiresAt });
   } catch (err) {
-    deps.log({ ...logBase, userId, outcome: 'error', reason: 'store-write-failed', errorName: errorNameOf(err) });
+    const rowDeleted = await deleteBestEffort(deps.store, connectionId);
+    deps.log({ ...logBase, userId, outcome: 'error', reason: 'store-write-failed', errorName: errorNameOf(err), rowDeleted });
     return { statusCode: 500, body: 'Internal server error' };
   }
   deps.log({ ...logBase, userId, outcome: 'connected' });
@@ -68,4 +71,14 @@ export async function registerConnection(event: ConnectEvent, deps: RegisterConn
     }
   }
   return response;
+}
+
+/** Deletes the row the failed write may have left; deleting a row that is not there succeeds. */
+async function deleteBestEffort(store: Pick<ConnectionsStore, 'deleteConnection'>, connectionId: string): Promise<boolean> {
+  try {
+    await store.deleteConnection(connectionId);
+    return true;
+  } catch {
+    return false;
+  }
 }

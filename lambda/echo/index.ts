@@ -1,13 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { HandlerEnvironment } from '../../src/wire-contract';
-import { createManagementApiClient } from '../connection-messenger';
-import { ConnectionsStore } from '../connections-store';
-import { requiredEnv } from '../handler-environment';
+import { WebSocketConnections } from '../../runtime';
+import { createDynamoDbClient } from '../dynamodb-client';
 import { writeJsonLogLine } from '../structured-log';
 import { echoMessage, EchoEvent } from './echo-message';
 
-// The callback URL comes from the construct, not from the request's domain name, so custom domains work.
-const client = createManagementApiClient(requiredEnv(process.env, HandlerEnvironment.CALLBACK_URL));
-const store = new ConnectionsStore(new DynamoDBClient({}), requiredEnv(process.env, HandlerEnvironment.TABLE_NAME));
+// Module scope: the clients and their keep-alive sockets live as long as the container. The table and the callback URL
+// come from the construct (WEBSOCKET_CONNECTIONS_TABLE, WEBSOCKET_CALLBACK_URL), not from the request's domain name,
+// so custom domains work. The DynamoDB client times out below the function timeout (lambda/dynamodb-client.ts).
+const connections = WebSocketConnections.fromEnvironment({ dynamoDb: createDynamoDbClient() });
 
-export const handler = (event: EchoEvent) => echoMessage(event, { client, store, log: writeJsonLogLine, now: Date.now });
+export const handler = (event: EchoEvent) => echoMessage(event, { connections, log: writeJsonLogLine, now: Date.now });

@@ -1,9 +1,12 @@
-import { closeConnection, MessengerDeps } from '../connection-messenger';
+import type { DisconnectResult, WebSocketConnections } from '../../runtime';
+import { forEachConcurrently } from '../../runtime/bounded-concurrency';
 import { ConnectionsStore, ExpiringConnection, minuteOf } from '../connections-store';
-import { errorNameOf, LogWriter } from '../structured-log';
+import { LogWriter } from '../structured-log';
 
-export interface SweepDeps extends Pick<MessengerDeps, 'client'> {
-  readonly store: Pick<ConnectionsStore, 'connectionsExpiringIn' | 'deleteConnection'>;
+export interface SweepDeps {
+  readonly store: Pick<ConnectionsStore, 'connectionsExpiringIn'>;
+  /** The runtime API: closes a connection (DELETE @connections, retrying throttling) and deletes its row. */
+  readonly connections: Pick<WebSocketConnections, 'disconnect'>;
   /** Epoch milliseconds. */
   readonly now: () => number;
   /** How many minutes before the current one are looked at again: runs that failed or never ran are made up for. */
@@ -23,6 +26,8 @@ export interface SweepSummary {
   readonly notYetExpired: number;
 }
 
+type CloseOutcome = 'closed' | 'gone' | 'failed';
+
 /**
  * Closes every connection whose token has expired, without scanning the table: it queries `expiryIndex` for the
  * current minute and the `windowMinutes` before it (an expired row is deleted once closed, so a minute already swept
@@ -37,7 +42,10 @@ export async function closeExpiredConnections(deps: SweepDeps): Promise<SweepSum
     listed.push(...await deps.store.connectionsExpiringIn(minute));
   }
   const expired = listed.filter((connection) => connection.expiresAt <= nowSeconds);
-  const outcomes = await mapWithConcurrency(expired, deps.concurrency, (connection) => closeOne(connection.connectionId, deps));
+  const outcomes: CloseOutcome[] = [];
+  await forEachConcurrently(expired, deps.concurrency, async (connection) => {
+    outcomes.push(await closeOne(connection.connectionId, deps));
+  });
   const summary: SweepSummary = {
     minutes: deps.windowMinutes + 1,
     closed: outcomes.filter((outcome) => outcome === 'closed').length,
@@ -49,32 +57,14 @@ export async function closeExpiredConnections(deps: SweepDeps): Promise<SweepSum
   return summary;
 }
 
-/** Closes one connection and deletes its row; the row stays when the connection could not be closed. */
-async function closeOne(connectionId: string, deps: SweepDeps): Promise<'closed' | 'gone' | 'failed'> {
-  const closed = await closeConnection(connectionId, deps);
-  if (closed.status === 'failed') {
-    deps.log({ handler: 'sweeper', connectionId, outcome: 'close-failed', errorName: closed.errorName });
+/** Closes one connection; the runtime API deletes its row unless it could not be closed. */
+async function closeOne(connectionId: string, deps: SweepDeps): Promise<CloseOutcome> {
+  const result: DisconnectResult = await deps.connections.disconnect(connectionId);
+  const [failure] = result.failed;
+  if (failure) {
+    const { reason, statusCode, attempts } = failure;
+    deps.log({ handler: 'sweeper', connectionId, outcome: 'close-failed', reason, statusCode, attempts });
     return 'failed';
   }
-  try {
-    await deps.store.deleteConnection(connectionId);
-  } catch (err) {
-    // The connection is closed; $disconnect or the row's TTL removes the row.
-    deps.log({ handler: 'sweeper', connectionId, outcome: 'row-delete-failed', errorName: errorNameOf(err) });
-  }
-  return closed.status;
-}
-
-/** Runs `task` on every item, at most `concurrency` at a time, keeping the order of the results. */
-async function mapWithConcurrency<T, R>(items: readonly T[], concurrency: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
+  return result.gone.length > 0 ? 'gone' : 'closed';
 }

@@ -7,6 +7,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { CognitoError, CognitoErrors } from './cognito-error';
 import { CognitoRequest } from './cognito-request';
 import { IdentityState, LocalUserPool } from './identity-state';
+import { corsOrigin } from '../loopback-request-policy';
 import { OPERATIONS } from './operations/operation-table';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
@@ -14,8 +15,10 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
 const WELL_KNOWN_PATH = /\/([^/]+)\/\.well-known\/(jwks\.json|openid-configuration)$/;
 
 export async function serveCognitoRequest(state: IdentityState, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  // Browsers call Cognito cross-origin from the web client.
-  res.setHeader('Access-Control-Allow-Origin', '*');
+  // Browsers call Cognito cross-origin from the web client: an allowed page's origin is named, never `*`.
+  const origin = corsOrigin(req);
+  if (origin) res.setHeader('Access-Control-Allow-Origin', origin);
+  res.setHeader('Vary', 'Origin');
   res.setHeader('Access-Control-Expose-Headers', 'x-amzn-requestid, x-amzn-errortype');
   if (req.method === 'OPTIONS') {
     res.writeHead(204, {

@@ -13,6 +13,7 @@ import { JsonWebKeyRs256 } from './cognito-tokens';
 import { IdentityState, LocalUserPoolOptions } from './identity-state';
 import { CodeDelivery } from './verification-codes';
 import { listenOnLoopback } from '../loopback-listener';
+import type { AllowedOrigins } from '../loopback-request-policy';
 
 export interface LocalIdentityProviderOptions {
   readonly region: string;
@@ -108,12 +109,16 @@ export class LocalIdentityProvider {
     return serveCognitoRequest(this.state, req, res);
   }
 
-  /** Listens on 127.0.0.1 (an ephemeral port unless given). */
-  async listen(options: { port?: number } = {}): Promise<LocalIdentityServer> {
+  /** Listens on 127.0.0.1 (an ephemeral port unless given), serving browsers only on loopback or allowed origins. */
+  async listen(options: { port?: number; allowedOrigins?: AllowedOrigins } = {}): Promise<LocalIdentityServer> {
     const server = createServer((req, res) => {
-      void this.handleRequest(req, res);
+      // A request that fails in a way the endpoint did not foresee ends with a 500, never with an unhandled rejection.
+      this.handleRequest(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
     });
-    const listener = await listenOnLoopback(server, options.port);
+    const listener = await listenOnLoopback(server, options.port, options.allowedOrigins);
     return { endpoint: `http://127.0.0.1:${listener.port}`, close: listener.close };
   }
 }

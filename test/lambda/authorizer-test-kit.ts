@@ -76,9 +76,11 @@ export function buildAuthorizer(options: {
   transport?: Fetcher;
   cachedJwks?: unknown;
   log?: LogWriter;
+  /** The clock of the JWKS's maximum age. */
+  now?: () => number;
 }) {
   const config = readAuthorizerConfig(authorizerEnv(options.env));
-  const verifier = createCognitoTokenVerifier(config, { transport: options.transport });
+  const verifier = createCognitoTokenVerifier(config, { transport: options.transport, now: options.now });
   if (options.cachedJwks) {
     verifier.cacheJwks(options.cachedJwks as Parameters<typeof verifier.cacheJwks>[0]);
   }

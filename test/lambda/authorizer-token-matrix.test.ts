@@ -152,6 +152,27 @@ describe('authorizer against the adversarial token matrix', () => {
     expect(lines[0]).not.toContain('cannot read');
   });
 
+  test('a token without a username or groups is allowed with both empty in the context, not absent', async () => {
+    // GIVEN a valid ID token of a user in no group, whose pool sends no cognito:username
+    const authorize = buildAuthorizer({ transport: InMemoryJwksTransport.serving(jwks), cachedJwks: jwks });
+    const token = withClaims({}, ['cognito:username', 'cognito:groups']);
+    // WHEN it connects, THEN the routes receive the user id, and empty strings for what the token lacks
+    const { result, lines } = await captureStdout(() => authorize(connectEvent(inQuery(token))));
+    logLines.push(...lines);
+    expect(result.context).toEqual({ userId: claims.sub, username: '', groups: '', tokenUse: 'id', exp: claims.exp });
+  });
+
+  test('an event without a request context is still decided, and logged as a $connect', async () => {
+    // GIVEN an event as a test console sends it: no requestContext
+    const authorize = buildAuthorizer({ transport: InMemoryJwksTransport.serving(jwks), cachedJwks: jwks });
+    const { requestContext: _omitted, ...event } = connectEvent(inQuery(valid));
+    // WHEN it is authorized, THEN it is allowed, and the log line names the route with no connection id
+    const { result, lines } = await captureStdout(() => authorize(event));
+    logLines.push(...lines);
+    expect(result.policyDocument.Statement[0].Effect).toBe('Allow');
+    expect(lines.map((line) => JSON.parse(line))).toEqual([{ handler: 'authorizer', route: '$connect', userId: claims.sub, outcome: 'allow' }]);
+  });
+
   describe('token in Sec-WebSocket-Protocol, beyond the matrix', () => {
     const env = { TOKEN_SOURCE_KIND: 'subprotocol' };
     const cases: Array<[string, string, string]> = [

@@ -1,6 +1,6 @@
 import { AddressInfo, createServer } from 'node:net';
 import {
-  CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, QueryCommand,
+  CreateTableCommand, DeleteItemCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, QueryCommand, ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ConnectionAttributes } from '../../src/wire-contract';
 
@@ -18,6 +18,8 @@ export interface ConnectionsTable {
   readonly client: DynamoDBClient;
   getRow(connectionId: string): Promise<Record<string, unknown> | undefined>;
   rowsOfUser(userId: string): Promise<Array<Record<string, unknown>>>;
+  /** Deletes every row, so each test starts from an empty table. */
+  clear(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +77,13 @@ export async function startConnectionsTable(tableName = 'Connections'): Promise<
         ExpressionAttributeValues: { ':u': { S: userId } },
       }));
       return Items ?? [];
+    },
+    async clear() {
+      for (;;) {
+        const { Items } = await client.send(new ScanCommand({ TableName: tableName, ProjectionExpression: '#c', ExpressionAttributeNames: { '#c': ConnectionAttributes.CONNECTION_ID } }));
+        if (!Items?.length) return;
+        await Promise.all(Items.map((Key) => client.send(new DeleteItemCommand({ TableName: tableName, Key }))));
+      }
     },
     async stop() {
       client.destroy();

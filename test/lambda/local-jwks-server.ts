@@ -33,7 +33,8 @@ export class LocalJwksServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
 
-  private constructor(private readonly userPoolId: string, private readonly jwks: unknown) {
+  /** The key set served; replace it to rotate keys. */
+  private constructor(private readonly userPoolId: string, public jwks: unknown) {
     this.server = createServer((request, response) => {
       if (request.url !== `/${this.userPoolId}/.well-known/jwks.json`) {
         response.writeHead(404).end();

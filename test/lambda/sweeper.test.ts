@@ -1,10 +1,9 @@
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { ConnectionsTable, startConnectionsTable, TEST_CREDENTIALS, TEST_REGION } from './dynalite-connections-table';
 import { LocalManagementApi } from './local-management-api';
-import { createManagementApiClient } from '../../lambda/connection-messenger';
 import { ConnectionsStore } from '../../lambda/connections-store';
 import { LogFields } from '../../lambda/structured-log';
 import { closeExpiredConnections } from '../../lambda/sweeper/close-expired-connections';
+import { DEFAULT_RETRY_POLICY, WebSocketConnections } from '../../runtime';
 
 // 12:00:30 in some minute: the current minute is half over.
 const NOW_S = 1_700_000_000 - (1_700_000_000 % 60) + 30;
@@ -13,23 +12,24 @@ const WINDOW_MINUTES = 15;
 let table: ConnectionsTable;
 let store: ConnectionsStore;
 let api: LocalManagementApi;
-let client: ApiGatewayManagementApiClient;
+let connections: WebSocketConnections;
 let logged: LogFields[];
 
 beforeAll(async () => {
   api = await LocalManagementApi.start('prod');
   process.env.AWS_REGION = TEST_REGION;
-  client = createManagementApiClient(api.callbackUrl);
-  client.config.credentials = async () => TEST_CREDENTIALS;
+  process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
 });
 afterAll(async () => {
-  client.destroy();
   await api.stop();
 });
 beforeEach(async () => {
   // A fresh table per test: the sweep reads whole minutes, so no test may see another's rows.
   table = await startConnectionsTable();
   store = new ConnectionsStore(table.client, table.tableName);
+  // What the sweeper's index builds, pointed at the local endpoints.
+  connections = new WebSocketConnections({ tableName: table.tableName, callbackUrl: api.callbackUrl, dynamoDb: table.client });
   logged = [];
   api.received.length = 0;
   api.answers = [];
@@ -37,7 +37,7 @@ beforeEach(async () => {
 afterEach(async () => table.stop());
 
 const sweep = (nowSeconds = NOW_S) => closeExpiredConnections({
-  client, store, now: () => nowSeconds * 1000, windowMinutes: WINDOW_MINUTES, concurrency: 4, log: (fields) => logged.push(fields),
+  connections, store, now: () => nowSeconds * 1000, windowMinutes: WINDOW_MINUTES, concurrency: 4, log: (fields) => logged.push(fields),
 });
 
 const putRow = (connectionId: string, expiresAt: number | undefined) =>
@@ -79,17 +79,24 @@ test('a connection already gone (410) has its row deleted', async () => {
   expect(await table.getRow('gone=')).toBeUndefined();
 });
 
-test('a close that fails keeps the row, and the next run closes it', async () => {
-  // GIVEN a management API that fails once
+test('a close that fails after its retries keeps the row, and the next run closes it', async () => {
+  // GIVEN a management API that fails every attempt of one run
   await putRow('flaky=', NOW_S - 5);
-  api.answers = [500];
+  api.answers = Array(DEFAULT_RETRY_POLICY.maxAttempts).fill(500);
   // WHEN the sweeper runs, then runs again a minute later
   const first = await sweep();
   const rowAfterFirst = await table.getRow('flaky=');
   const second = await sweep(NOW_S + 60);
   // THEN the first run reports the failure and keeps the row; the second closes it
   expect(first).toMatchObject({ closed: 0, failed: 1 });
-  expect(logged[0]).toEqual({ handler: 'sweeper', connectionId: 'flaky=', outcome: 'close-failed', errorName: 'InternalServerErrorException' });
+  expect(logged[0]).toEqual({
+    handler: 'sweeper',
+    connectionId: 'flaky=',
+    outcome: 'close-failed',
+    reason: 'InternalServerErrorException (HTTP 500)',
+    statusCode: 500,
+    attempts: DEFAULT_RETRY_POLICY.maxAttempts,
+  });
   expect(logged[1]).toMatchObject({ handler: 'sweeper', outcome: 'partial', failed: 1 });
   expect(rowAfterFirst).toBeDefined();
   expect(second).toMatchObject({ closed: 1, failed: 0 });

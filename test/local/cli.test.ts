@@ -1,3 +1,4 @@
+import { execFile } from 'child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { createConnection, createServer, Server, Socket } from 'net';
 import { tmpdir } from 'os';
@@ -8,7 +9,8 @@ import { signIn } from './cognito-test-user';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
 import { handlerLogEntries } from './handler-log-entries';
 import { childPids, isAlive } from './process-liveness';
-import { closed, open } from './websocket-test-client';
+import { openAndStall } from './raw-socket-client';
+import { closed, nextMessage, open } from './websocket-test-client';
 import { DEFAULT_DEMO_USER } from '../../local/local-runtime';
 import { eventually, waitFor } from '../eventually';
 
@@ -37,6 +39,17 @@ function portClosed(url: string): Promise<boolean> {
     socket.once('error', () => resolve(true));
   });
 }
+
+/** Runs `script` in a fresh Node.js process (TypeScript through ts-node) with only `env` and a PATH; resolves with its stdout. */
+function runNode(script: string, env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--require', require.resolve('ts-node/register/transpile-only'), '-e', script], {
+      env: { PATH: process.env.PATH, TS_NODE_PROJECT: path.join(__dirname, '..', 'tsconfig.json'), ...env },
+    }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)));
+  });
+}
+/** Tests that start the bin twice: each start may take most of a minute on a loaded machine. */
+const TWO_STARTS_MS = 150_000;
 
 describe('cdk-cognito-websocket-api local', () => {
   const assembly = mkdtempSync(path.join(tmpdir(), 'local-cli-test-'));
@@ -164,7 +177,7 @@ describe('cdk-cognito-websocket-api local', () => {
       // THEN no credentials are printed, and the default demo user does not exist (the fixture's client leaves
       // PreventUserExistenceErrors at Cognito's default, LEGACY, so Cognito says so)
       expect(endpoints).not.toHaveProperty('demoUser');
-      const attempt = signIn(endpoints, DEFAULT_DEMO_USER.username, DEFAULT_DEMO_USER.password);
+      const attempt = signIn(endpoints, DEFAULT_DEMO_USER.username, 'Any-passw0rd!');
       await expect(attempt).rejects.toBeInstanceOf(UserNotFoundException);
       await expect(attempt).rejects.toThrow('User does not exist.');
       running.child.kill('SIGINT');
@@ -173,6 +186,73 @@ describe('cdk-cognito-websocket-api local', () => {
       await ensureStopped(running);
     }
   });
+
+  test('the JSON line holds the local DynamoDB and the tables, and with them a process on this machine reaches a user', async () => {
+    // GIVEN the bin started on a synthesized app, and the demo user connected
+    const running = startOnAssembly();
+    try {
+      const endpoints = JSON.parse(await running.firstLine);
+      expect(endpoints.dynamoDbEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // The table's logical id, as in the template, maps to its local name
+      expect(Object.keys(endpoints.tables)).toEqual([expect.stringMatching(/^Connections[0-9A-F]{8}$/)]);
+      const [tableName] = Object.values<string>(endpoints.tables);
+      const idToken = await signIn(endpoints, endpoints.demoUser.username, endpoints.demoUser.password);
+      const socket = await open(`${endpoints.websocketUrl}?idToken=${idToken}`);
+      const received = nextMessage(socket);
+      // WHEN a Node.js process of its own, given only environment variables, sends to the user with the runtime API
+      const sub = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()).sub;
+      const sender = await runNode(`require(${JSON.stringify(path.join(__dirname, '..', '..', 'runtime', 'index.ts'))}).WebSocketConnections` +
+        `.fromEnvironment().sendToUser(${JSON.stringify(sub)}, 'from a process').then((result) => console.log(JSON.stringify(result)))`, {
+        WEBSOCKET_CONNECTIONS_TABLE: tableName,
+        WEBSOCKET_CALLBACK_URL: endpoints.callbackUrl,
+        AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDbEndpoint,
+        AWS_REGION: endpoints.region,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+      });
+      // THEN it found the user's connection in the local table and delivered through the local @connections API
+      expect(JSON.parse(sender)).toMatchObject({ delivered: [expect.any(String)], gone: [], failed: [] });
+      expect(await received).toBe('from a process');
+      socket.close();
+      running.child.kill('SIGINT');
+      expect(await exitWithin(running, 'the bin after Ctrl-C')).toBe(0);
+    } finally {
+      await ensureStopped(running);
+    }
+  });
+  test('draws the demo user\'s password at random at each start, meeting the pool\'s policy, and prints it', async () => {
+    // GIVEN two starts of the bin on the same app, with no --demo-password
+    const passwords: string[] = [];
+    for (let start = 0; start < 2; start++) {
+      const running = startOnAssembly();
+      try {
+        const endpoints = JSON.parse(await running.firstLine);
+        // THEN each prints a password the demo user signs in with
+        await expect(signIn(endpoints, endpoints.demoUser.username, endpoints.demoUser.password)).resolves.toMatch(/^eyJ/);
+        passwords.push(endpoints.demoUser.password);
+      } finally {
+        await ensureStopped(running);
+      }
+    }
+    // AND no page can know it in advance: it differs at each start and is long
+    expect(passwords[0]).not.toBe(passwords[1]);
+    expect(passwords[0].length).toBeGreaterThanOrEqual(24);
+  }, TWO_STARTS_MS);
+
+  test('refuses a --demo-password that breaks the pool\'s password policy, and an --allow-origin that is not an origin', async () => {
+    for (const [option, value, message] of [
+      ['--demo-password', 'short', 'demo password: Password not long enough'],
+      ['--allow-origin', 'https://app.example.com/path', '--allow-origin: allowed origin "https://app.example.com/path" is not an origin'],
+    ]) {
+      const running = startOnAssembly(option, value);
+      try {
+        expect(await exitWithin(running, `the bin with ${option} ${value}`, 60_000)).toBe(1);
+        expect(running.stderr.join('\n')).toContain(message);
+      } finally {
+        await ensureStopped(running);
+      }
+    }
+  }, TWO_STARTS_MS);
 
   test('synthesizes the app of cdk.json in the current directory, as the CDK CLI would, and serves it', async () => {
     // GIVEN a directory whose cdk.json names the app command
@@ -215,25 +295,5 @@ function listenOnFreePort(): Promise<Server> {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
-/**
- * Completes a WebSocket handshake over a raw socket, then never reads or answers again: the server's close frame
- * goes unanswered, as with a client whose network dropped without a word.
- */
-function openAndStall(url: string): Promise<Socket> {
-  const { hostname, port, pathname, search } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = createConnection(Number(port), hostname, () => {
-      socket.write(`GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
-        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
-    });
-    socket.once('data', (data) => {
-      socket.pause();
-      if (String(data).startsWith('HTTP/1.1 101 ')) resolve(socket);
-      else reject(new Error(`handshake refused: ${String(data).split('\r\n')[0]}`));
-    });
-    socket.once('error', reject);
   });
 }

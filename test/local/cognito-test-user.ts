@@ -13,8 +13,9 @@ export interface LocalCognitoEndpoints {
   readonly userPoolClientId?: string;
 }
 
-/** Satisfies Cognito's default password policy, which the local identity endpoint enforces at SignUp. */
-const PASSWORD = 'Correct-horse-1';
+/** The password of every user `signUpAndSignIn` creates; satisfies Cognito's default policy, which SignUp enforces. */
+export const TEST_USER_PASSWORD = 'Correct-horse-1';
+const PASSWORD = TEST_USER_PASSWORD;
 
 /** Signs in through the local Cognito-compatible endpoint with the AWS SDK, as a web client does; returns the ID token. */
 export async function signIn(endpoints: LocalCognitoEndpoints, username: string, password: string): Promise<string> {

@@ -38,6 +38,10 @@ describe('identity sources of a $connect authorizer', () => {
     expect(missingIdentitySource(['stageVariables.key'], request('key=1'))).toBe('stageVariables.key');
   });
 
+  test('a header literally named "undefined" is not the value of a header the request lacks', () => {
+    expect(identitySourceValue('route.request.header.Authorization', request('', { undefined: 'x' }))).toBeUndefined();
+  });
+
   test('a query parameter or header named __proto__ or constructor is an ordinary name', () => {
     // JSON.parse, since an object literal's __proto__ sets the prototype instead of a key
     const headers = JSON.parse('{"__proto__": "h1", "constructor": "h2"}') as Record<string, string>;
@@ -61,6 +65,17 @@ describe('the policy an authorizer returns', () => {
     expect(policyAllows({ Statement: [statement('Deny')] }, METHOD_ARN)).toBe(false);
     expect(policyAllows({ Statement: [statement('Allow'), statement('Deny')] }, METHOD_ARN)).toBe(false);
     expect(policyAllows({ Statement: [statement('Deny'), statement('Allow')] }, METHOD_ARN)).toBe(false);
+  });
+
+  test('Effect is case-sensitive, as in IAM: an "allow" or a missing Effect allows nothing', () => {
+    expect(policyAllows({ Statement: [statement('allow')] }, METHOD_ARN)).toBe(false);
+    expect(policyAllows({ Statement: [{ Action: 'execute-api:Invoke', Resource: METHOD_ARN }] }, METHOD_ARN)).toBe(false);
+  });
+
+  test('entries that are not statements, actions or resources are ignored, not a crash', () => {
+    expect(policyAllows({ Statement: [null, 'Allow', statement('Allow')] }, METHOD_ARN)).toBe(true);
+    expect(policyAllows({ Statement: [statement('Allow', { Action: [42, null, 'execute-api:Invoke'] })] }, METHOD_ARN)).toBe(true);
+    expect(policyAllows({ Statement: [statement('Allow', { Resource: [{ arn: METHOD_ARN }, METHOD_ARN] })] }, METHOD_ARN)).toBe(true);
   });
 
   test('Statement may be one object instead of a list', () => {
@@ -112,6 +127,11 @@ describe('the verdict on a $connect', () => {
     });
   });
 
+  test('a principalId that is not a string does not reach the routes', () => {
+    const verdict = verdictOnResult({ principalId: 42, policyDocument: { Statement: [statement('Allow')] } }, METHOD_ARN);
+    expect(verdict).toEqual({ allowed: true, context: { principalId: undefined, integrationLatency: 0 } });
+  });
+
   test('a denying result, or one without a policy, is a 403', () => {
     expect(verdictOnResult({ principalId: 'u', policyDocument: { Statement: [statement('Deny')] } }, METHOD_ARN))
       .toEqual({ allowed: false, statusCode: 403, reason: 'authorizer denied' });
@@ -119,10 +139,14 @@ describe('the verdict on a $connect', () => {
   });
 
   test('a thrown Unauthorized is a 401; any other failure a 500', () => {
-    expect(verdictOnFailure({ errorType: 'Error', errorMessage: 'Unauthorized' })).toMatchObject({ allowed: false, statusCode: 401 });
-    expect(verdictOnFailure({ errorType: 'Error', errorMessage: 'unauthorized' })).toMatchObject({ allowed: false, statusCode: 500 });
-    expect(verdictOnFailure(new Error('Unauthorized'))).toMatchObject({ allowed: false, statusCode: 500 });
-    expect(verdictOnFailure(undefined)).toMatchObject({ allowed: false, statusCode: 500 });
+    const unauthorized = { allowed: false, statusCode: 401, reason: 'authorizer: Unauthorized' };
+    const failed = { allowed: false, statusCode: 500, reason: 'authorizer failed' };
+    expect(verdictOnFailure({ errorType: 'Error', errorMessage: 'Unauthorized' })).toEqual(unauthorized);
+    expect(verdictOnFailure({ errorType: 'Error', errorMessage: 'unauthorized' })).toEqual(failed);
+    expect(verdictOnFailure(new Error('Unauthorized'))).toEqual(failed);
+    expect(verdictOnFailure(undefined)).toEqual(failed);
+    expect(verdictOnFailure(null)).toEqual(failed);
+    expect(verdictOnFailure('Unauthorized')).toEqual(failed);
   });
 
   test('a context key named __proto__ or constructor reaches the routes as an ordinary key', () => {

@@ -41,6 +41,21 @@ describe('FunctionRunner', () => {
     await expect(runner.invoke('fail', {})).rejects.toMatchObject({ errorType: 'TypeError', errorMessage: 'bad input' });
   });
 
+  test('a module that loads for longer than the timeout still gets its whole timeout, as Lambda\'s init phase does', async () => {
+    // GIVEN a function with a 1 s timeout whose module takes 2.5 s to load
+    runner.register(fixture('slow', { handler: 'slow-init.handler', timeoutSeconds: 1 }));
+    // WHEN it is invoked cold
+    // THEN the load does not count against the timeout: the invocation is served
+    await expect(runner.invoke('slow', {})).resolves.toBe('served after a slow init');
+  });
+
+  test('a handler whose module cannot load reports what is missing, not a module it never had', async () => {
+    runner.register(fixture('missing', { handler: 'missing-dependency.handler' }));
+    const error = await runner.invoke('missing', {}).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(FunctionInvocationError);
+    expect((error as FunctionInvocationError).errorMessage).toMatch(/Cannot find module 'a-package-installed-nowhere'/);
+  });
+
   test('returns the result as Lambda does, through JSON: methods dropped, dates as strings', async () => {
     runner.register(fixture('richResult'));
     await expect(runner.invoke('richResult', {})).resolves.toEqual({ statusCode: 200, body: 'ok', at: '1970-01-01T00:00:00.000Z' });
@@ -106,11 +121,11 @@ describe('FunctionRunner', () => {
   test('close() fails an invocation still waiting for a worker instead of starting a process for it', async () => {
     runner = new FunctionRunner({ region: 'eu-west-1', accountId: '000000000000', maxWorkersPerFunction: 1, onLog: () => undefined });
     runner.register(fixture('hang'));
-    const running = runner.invoke('hang', {}).catch((e) => e);
-    const waiting = runner.invoke('hang', {}).catch((e) => e);
+    const running = runner.invoke('hang', {}).then(() => undefined, (e: FunctionInvocationError) => e);
+    const waiting = runner.invoke('hang', {}).then(() => undefined, (e: Error) => e);
     await runner.close();
-    expect((await running).errorType).toBe('Runtime.ExitError');
-    expect((await waiting).message).toBe('the function runner is stopped');
+    expect((await running)?.errorType).toBe('Runtime.ExitError');
+    expect((await waiting)?.message).toBe('the function runner is stopped');
   });
 
   test('passes handler output to onLog and leaves no process behind after close', async () => {

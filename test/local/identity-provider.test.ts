@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { ParameterValidationError } from 'aws-jwt-verify/error';
+import { firstResponseLine } from './raw-socket-client';
 import { CodeDelivery, LocalIdentityProvider, LocalIdentityServer, passwordPolicyViolation } from '../../local/identity';
 
 const REGION = 'eu-west-1';
@@ -54,6 +55,18 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
   afterAll(async () => {
     cognito.destroy();
     await server.close();
+  });
+
+  test('a request target no client sends (GET //) is refused with a 4xx, and the endpoint keeps serving', async () => {
+    // GIVEN the endpoint listening, WHEN a client asks for targets that URL parsers read as a host or cannot decode
+    for (const target of ['//', '//.well-known/jwks.json', '/%E0%A4%A/.well-known/jwks.json']) {
+      const { port } = new URL(server.endpoint);
+      const answer = await firstResponseLine(Number(port), `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+      // THEN each is answered with a client error, never a dropped connection
+      expect({ target, answer }).toEqual({ target, answer: expect.stringMatching(/^HTTP\/1\.1 4\d\d /) });
+    }
+    // AND the endpoint still serves the pool's keys
+    expect((await fetch(`${server.endpoint}/${POOL_ID}/.well-known/jwks.json`)).status).toBe(200);
   });
 
   test('SignUp, ConfirmSignUp and USER_PASSWORD_AUTH issue tokens that CognitoJwtVerifier accepts for the pool and client', async () => {
@@ -263,7 +276,9 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
       headers: { 'Origin': 'http://127.0.0.1:9', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-amz-target' },
     });
     expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    // a loopback page's origin is named, never *, and the answer varies with it
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:9');
+    expect(preflight.headers.get('vary')).toBe('Origin');
     expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type,x-amz-target');
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
   });
@@ -271,11 +286,13 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
   test('a browser-style fetch gets Cognito\'s error body for an unknown operation and for non-JSON', async () => {
     const unknown = await fetch(server.endpoint, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.DeleteUserPool' },
+      headers: {
+        'Origin': 'http://localhost:5173', 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.DeleteUserPool',
+      },
       body: '{}',
     });
     expect(unknown.status).toBe(400);
-    expect(unknown.headers.get('access-control-allow-origin')).toBe('*');
+    expect(unknown.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
     expect(await unknown.json()).toMatchObject({ __type: 'UnknownOperationException' });
     const garbage = await fetch(server.endpoint, {
       method: 'POST',

@@ -114,6 +114,17 @@ describe('startLocalDynamoDb', () => {
     })).rejects.toThrow(/CreateTable failed/);
   });
 
+  test('a table that never turns ACTIVE fails the start within the deadline, naming the table, and frees the port', async () => {
+    // GIVEN a store whose tables stay CREATING far longer than the start waits for them
+    const listeningBefore = process.getActiveResourcesInfo().filter((resource) => resource === 'TCPServerWrap').length;
+    // WHEN it starts, THEN it gives up at the deadline with the table's name and its last status
+    await expect(startLocalDynamoDb({
+      tables: [{ ...CONNECTIONS_TABLE, TableName: 'never-ready' }], tableCreationMs: 3_000, tableReadyTimeoutMs: 300,
+    })).rejects.toThrow('DynamoDB table never-ready did not become ACTIVE within 300 ms (last status: CREATING)');
+    // AND its endpoint no longer listens
+    expect(process.getActiveResourcesInfo().filter((resource) => resource === 'TCPServerWrap')).toHaveLength(listeningBefore);
+  });
+
   test('close() stops the endpoint', async () => {
     const other = await startLocalDynamoDb({ tables: [{ ...CONNECTIONS_TABLE, TableName: 'short-lived' }] });
     await other.close();

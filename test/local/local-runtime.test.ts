@@ -119,6 +119,7 @@ describe('startLocalRuntime on a synthesized app', () => {
       userPoolClientId: runtime.userPoolClientId,
       cognitoEndpoint: runtime.cognitoEndpoint,
       webUrl: runtime.webUrl,
+      outputs: {},
     });
   });
 

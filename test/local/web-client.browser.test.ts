@@ -26,6 +26,12 @@ function chromiumExecutable(): string {
   }
 }
 
+/**
+ * The page's sessionStorage, for callbacks that `page.evaluate` runs in Chromium. This file compiles against Node's
+ * types, not the DOM's: declaring only what those callbacks use keeps browser globals out of the Node-side code.
+ */
+declare const sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+
 function idTokenOf(websocketUrl: string): string {
   return new URL(websocketUrl).searchParams.get('idToken') ?? '';
 }

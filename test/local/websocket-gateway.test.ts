@@ -74,6 +74,7 @@ describe('WebSocketGateway', () => {
       runner.register(fn(name));
     }
     runner.register({ ...fn('hang'), timeoutSeconds: 1 });
+    runner.register({ ...fn('hang'), name: 'hangingDisconnect', timeoutSeconds: 60 });
   });
   afterAll(() => runner.close());
 
@@ -412,6 +413,21 @@ describe('WebSocketGateway', () => {
     expect(await code).toBe(1001);
     expect(disconnectRan(connectionId, 1001)).toBe(true);
     expect(gatewayLog).not.toContainEqual(expect.objectContaining({ event: 'disconnect', connectionId, outcome: 'failed' }));
+  });
+
+  test('stop() waits for a $disconnect that hangs only until its own deadline, then says what it left running', async () => {
+    // GIVEN a gateway whose $disconnect never answers (within a 60 s function timeout), and a connected client
+    await startGateway({
+      routes: [{ routeKey: '$connect', functionName: 'connect' }, { routeKey: '$disconnect', functionName: 'hangingDisconnect' }],
+      stopWaitSeconds: 1,
+    });
+    const { socket } = await connect(`${gateway.url}?token=good`);
+    const code = closed(socket!);
+    // WHEN the gateway stops, THEN stop() resolves, the client was closed, and the log names what was left running
+    await gateway.stop();
+    expect(await code).toBe(1001);
+    expect(invocationsOf('hangingDisconnect')).toHaveLength(1);
+    expect(gatewayLog).toContainEqual(expect.objectContaining({ event: 'stop', outcome: 'gave up waiting', inFlight: 1, connections: 0 }));
   });
 
   test('answers 400 to an upgrade request whose target cannot be parsed, instead of leaving the socket unanswered', async () => {

@@ -37,8 +37,55 @@ new CognitoAuthorizedWebSocketApi(stack, 'Ws');
 app.synth();
 `;
 
+/** What a backend imports the runtime API with, in each module system; each prints what it found. */
+const RUNTIME_REQUIRE = `
+const runtime = require('cdk-cognito-websocket-api/runtime');
+const cdkLoaded = Object.keys(require.cache).some((file) => file.includes('aws-cdk-lib'));
+console.log(JSON.stringify({ exports: Object.keys(runtime).sort(), cdkLoaded }));
+`;
+const RUNTIME_IMPORT = `
+import * as runtime from 'cdk-cognito-websocket-api/runtime';
+import { WebSocketConnections, callerIdentity } from 'cdk-cognito-websocket-api/runtime';
+const resolved = import.meta.resolve('cdk-cognito-websocket-api/runtime').replace(/^.*node_modules\\/cdk-cognito-websocket-api\\//, '');
+console.log(JSON.stringify({ exports: Object.keys(runtime).sort(), named: [typeof WebSocketConnections, typeof callerIdentity], resolved }));
+`;
+/** A backend of the consumer's sending to a user through the local runtime, with what the bin's JSON line gives. */
+const RUNTIME_SEND = `
+import { WebSocketConnections } from 'cdk-cognito-websocket-api/runtime';
+const result = await WebSocketConnections.fromEnvironment().sendToUser(process.argv[2], 'from the installed runtime API');
+console.log(JSON.stringify(result));
+`;
+/** The same code type-checked as a user's TypeScript: ES module, CommonJS, and a cdk-init app's `moduleResolution: node`. */
+const RUNTIME_TYPES = `
+import { callerIdentity, SendResult, WebSocketConnections } from 'cdk-cognito-websocket-api/runtime';
+export async function notify(userId: string): Promise<number> {
+  const result: SendResult = await WebSocketConnections.fromEnvironment().sendToUser(userId, { text: 'hi' });
+  return result.delivered.length + callerIdentity({ requestContext: { authorizer: { userId } } }).groups.length;
+}
+`;
+const RUNTIME_SDK_CLIENTS = ['@aws-sdk/client-dynamodb', '@aws-sdk/client-apigatewaymanagementapi'];
+const RUNTIME_EXPORTS = [
+  'BroadcastIncompleteError', 'DEFAULT_CONCURRENCY', 'DEFAULT_RETRY_POLICY', 'DEFAULT_SCAN_SEGMENTS', 'MAX_MESSAGE_BYTES', 'MessageTooLargeError',
+  'WebSocketConnections', 'callerIdentity', 'hasExpired',
+];
+
+/**
+ * The version of `name` this test runs on: the floor, or the newest in the jest project "newest" (whose module
+ * mapper resolves the names to newest-cdk/), so the fresh app installs what the tests are run on.
+ */
 function versionOf(name: string): string {
-  return JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')).version;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(`${name}/package.json`).version;
+}
+
+/** The newest Node.js runtime the installed aws-cdk-lib lists: the construct's default. */
+function newestNodeRuntime(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Runtime } = require('aws-cdk-lib/aws-lambda');
+  return (Runtime.ALL as Array<{ name: string }>).map((runtime) => runtime.name)
+    .filter((name) => /^nodejs\d+\.x$/.test(name))
+    .sort((a, b) => parseInt(a.slice(6), 10) - parseInt(b.slice(6), 10))
+    .pop()!;
 }
 
 describe('a consumer app synthesizes the packed library offline, without esbuild or Docker', () => {
@@ -49,7 +96,7 @@ describe('a consumer app synthesizes the packed library offline, without esbuild
   let template: any;
 
   beforeAll(() => {
-    for (const built of ['lib/index.js', ...HANDLERS.map((name) => `assets/${name}/index.js`)]) {
+    for (const built of ['lib/index.js', 'lib/runtime/index.js', 'lib/runtime/index.mjs', ...HANDLERS.map((name) => `assets/${name}/index.js`)]) {
       if (!existsSync(path.join(repoRoot, built))) {
         throw new Error(`${built} is missing: build the library first (npx projen compile runs the bundle task and jsii)`);
       }
@@ -61,9 +108,11 @@ describe('a consumer app synthesizes the packed library offline, without esbuild
     const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', workDir], { cwd: repoRoot, encoding: 'utf8' })
       .trim().split('\n').pop()!;
     writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true }));
+    // The two AWS SDK clients the runtime API uses, as a backend outside Lambda installs them (Lambda provides them).
     execFileSync('npm', [
       'install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error',
       `aws-cdk-lib@${versionOf('aws-cdk-lib')}`, `constructs@${versionOf('constructs')}`, path.join(workDir, packed),
+      ...RUNTIME_SDK_CLIENTS.map((name) => `${name}@${versionOf(name)}`),
     ], { cwd: appDir, stdio: 'pipe' });
     writeFileSync(path.join(appDir, 'app.js'), CONSUMER_APP);
     writeFileSync(path.join(workDir, 'block-network.js'), NETWORK_BLOCKER);
@@ -142,6 +191,38 @@ describe('a consumer app synthesizes the packed library offline, without esbuild
     })]);
   });
 
+  test('the runtime API loads with require(), without aws-cdk-lib', () => {
+    writeFileSync(path.join(appDir, 'runtime-require.cjs'), RUNTIME_REQUIRE);
+    const run = spawnSync('node', ['runtime-require.cjs'], { cwd: appDir, env: restrictedEnv, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ exports: RUNTIME_EXPORTS, cdkLoaded: false });
+  });
+
+  test('the runtime API loads with import, as an ES module with named exports', () => {
+    writeFileSync(path.join(appDir, 'runtime-import.mjs'), RUNTIME_IMPORT);
+    const run = spawnSync('node', ['runtime-import.mjs'], { cwd: appDir, env: restrictedEnv, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    // The ES module build, not the CommonJS one through Node's interop: a bundler tree-shakes it
+    expect(JSON.parse(run.stdout)).toEqual({ exports: RUNTIME_EXPORTS, named: ['function', 'function'], resolved: 'lib/runtime/index.mjs' });
+  });
+
+  test.each([
+    ['an ES module (node16)', 'notify.mts', { module: 'node16', moduleResolution: 'node16' }],
+    ['CommonJS (node16)', 'notify.cts', { module: 'node16', moduleResolution: 'node16' }],
+    // TypeScript 6 deprecates `node` (node10) resolution; the TypeScript of a cdk init app still uses it.
+    ['a cdk init app (moduleResolution node)', 'notify.ts', { module: 'commonjs', moduleResolution: 'node', ignoreDeprecations: '6.0' }],
+  ])('its types resolve for TypeScript in %s', (_, file, options) => {
+    const dir = mkdtempSync(path.join(appDir, 'types-'));
+    writeFileSync(path.join(dir, file), RUNTIME_TYPES);
+    writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { ...options, target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: ['node'], typeRoots: [path.join(repoRoot, 'node_modules', '@types')] },
+      files: [file],
+    }));
+    const tsc = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: appDir, encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  });
+
   test('each handler\'s asset in cdk.out is its bundled index.js', () => {
     const functions = resourcesOf('AWS::Lambda::Function');
     expect(functions).toHaveLength(HANDLERS.length);
@@ -149,7 +230,7 @@ describe('a consumer app synthesizes the packed library offline, without esbuild
     // What `cdk deploy` uploads: the asset manifest maps each function's S3 key to a directory of cdk.out.
     const assetManifest = JSON.parse(readFileSync(path.join(appDir, 'cdk.out', 'ConsumerStack.assets.json'), 'utf8'));
     const shipped = functions.map((fn) => {
-      expect(fn.Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs22.x' });
+      expect(fn.Properties).toMatchObject({ Handler: 'index.handler', Runtime: newestNodeRuntime() });
       const asset = Object.values<any>(assetManifest.files)
         .find((file) => Object.values<any>(file.destinations).some((destination) => destination.objectKey === fn.Properties.Code.S3Key));
       expect(asset.source.packaging).toBe('zip');
@@ -175,6 +256,25 @@ describe('a consumer app synthesizes the packed library offline, without esbuild
       const reply = nextMessage(socket);
       socket.send('hello from a consumer app');
       expect(JSON.parse(await reply)).toEqual({ message: 'hello from a consumer app' });
+      // AND a backend of the consumer's reaches the user with the installed runtime API and the JSON line's DynamoDB
+      const sent = nextMessage(socket);
+      writeFileSync(path.join(appDir, 'runtime-send.mjs'), RUNTIME_SEND);
+      const sub = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()).sub;
+      const sender = spawnSync('node', ['runtime-send.mjs', sub], {
+        cwd: appDir,
+        encoding: 'utf8',
+        env: {
+          PATH: restrictedEnv.PATH,
+          WEBSOCKET_CONNECTIONS_TABLE: Object.values<string>(endpoints.tables)[0],
+          WEBSOCKET_CALLBACK_URL: endpoints.callbackUrl,
+          AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamoDbEndpoint,
+          AWS_REGION: endpoints.region,
+          AWS_ACCESS_KEY_ID: 'local',
+          AWS_SECRET_ACCESS_KEY: 'local',
+        },
+      });
+      expect(JSON.parse(sender.stdout)).toMatchObject({ delivered: [expect.any(String)], gone: [], failed: [] });
+      expect(await sent).toBe('from the installed runtime API');
       socket.close();
       // AND Ctrl-C stops it cleanly
       cli.child.kill('SIGINT');
