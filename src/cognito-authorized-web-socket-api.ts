@@ -557,6 +557,8 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       ...(limit !== undefined ? { [HandlerEnvironment.MAX_CONNECTIONS_PER_USER]: String(limit) } : {}),
     });
     this.grantTable(connectFunction, 'dynamodb:PutItem');
+    // A write whose outcome is unknown (a timeout, a lost answer) is undone before the connection is refused.
+    this.grantTable(connectFunction, 'dynamodb:DeleteItem');
     if (limit !== undefined) {
       // Counting a user's connections reads the userIdIndex index, never the table.
       this.grantIndex(connectFunction, ConnectionAttributes.USER_ID_INDEX, 'dynamodb:Query');
