@@ -477,6 +477,8 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
       [HandlerEnvironment.TOKEN_SOURCE_KIND]: settings.tokenSource.kind,
     });
     this.grantTable(connectFunction, 'dynamodb:PutItem');
+    // A write whose outcome is unknown (a timeout, a lost answer) is undone before the connection is refused.
+    this.grantTable(connectFunction, 'dynamodb:DeleteItem');
     return connectFunction;
   }
 

@@ -223,11 +223,12 @@ describe('the AWS sample\'s behaviour (sign-up pool, web client, authorizer on $
     test('authorizer: write its own logs, nothing else', () => {
       expect(roleStatements(template, ids.authorizer)).toEqual([writeLogs(ids.authorizer, template), writeTraces]);
     });
-    test('connect: its logs, PutItem on the table only', () => {
+    test('connect: its logs, PutItem and DeleteItem (its own row, when the write\'s outcome is unknown) on the table only', () => {
       expect(roleStatements(template, ids.connect)).toEqual([
         writeLogs(ids.connect, template),
         writeTraces,
         { Action: 'dynamodb:PutItem', Effect: 'Allow', Resource: tableArn(ids.table) },
+        { Action: 'dynamodb:DeleteItem', Effect: 'Allow', Resource: tableArn(ids.table) },
       ]);
     });
     test('disconnect: its logs, DeleteItem on the table only', () => {
