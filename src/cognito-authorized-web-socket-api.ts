@@ -663,7 +663,6 @@ export class CognitoAuthorizedWebSocketApi extends Construct {
     this.node.addMetadata(API_DESCRIPTION_METADATA_TYPE, description);
   }
 
-  /** `<api>/<stage>/POST/@connections/*`: every connection of this stage, to post to only. */
   /** `<api>/<stage>/<method>/@connections/*`: one method of this stage's management API, for any connection. */
   private connectionsMethodArn(method: 'POST' | 'DELETE'): string {
     return Stack.of(this).formatArn({
