@@ -22,10 +22,11 @@ function synthesize(build: (stack: Stack) => CognitoAuthorizedWebSocketApi[]): S
   const apis = build(stack);
   const artifact = app.synth().getStackByName(stack.stackName);
   const descriptions: Record<string, unknown[]> = {};
+  // findMetadataByType reads the entries wherever the aws-cdk-lib in use writes them: in manifest.json (the floor) or
+  // in the stack's separate metadata file (newer versions).
+  const entries = artifact.findMetadataByType(METADATA_TYPE);
   for (const api of apis) {
-    descriptions[api.node.id] = (artifact.manifest.metadata?.[`/${api.node.path}`] ?? [])
-      .filter((entry) => entry.type === METADATA_TYPE)
-      .map((entry) => entry.data);
+    descriptions[api.node.id] = entries.filter((entry) => entry.path === `/${api.node.path}`).map((entry) => entry.data);
   }
   return { template: artifact.template, descriptions };
 }

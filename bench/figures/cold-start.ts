@@ -27,6 +27,9 @@ const HANDLER_ENVIRONMENT = {
   REQUIRED_GROUPS: '',
   TABLE_NAME: 'connections',
   CALLBACK_URL: 'https://example.execute-api.us-east-1.amazonaws.com/prod',
+  // The echo reads these through the runtime API's fromEnvironment().
+  WEBSOCKET_CONNECTIONS_TABLE: 'connections',
+  WEBSOCKET_CALLBACK_URL: 'https://example.execute-api.us-east-1.amazonaws.com/prod',
 };
 
 /**

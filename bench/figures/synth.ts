@@ -5,7 +5,7 @@
  * to exit.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -67,7 +67,10 @@ async function prepareApps(settings: BenchSettings): Promise<string> {
   for (const app of ['construct-app', 'sample-way-app']) {
     await compileTo(path.join(__dirname, '..', 'synth-apps', `${app}.ts`), path.join(appDir, `${app}.js`));
   }
-  copyFileSync(path.join(settings.repoRoot, 'package.json'), path.join(appDir, 'package.json'));
+  // The user's own package.json: the repository's dependencies, under a name of its own. With the library's name and
+  // `exports`, Node.js would resolve `require('cdk-cognito-websocket-api')` to the app itself (self-reference).
+  const { dependencies, devDependencies } = JSON.parse(readFileSync(path.join(settings.repoRoot, 'package.json'), 'utf8'));
+  writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: 'bench-synth-app', private: true, dependencies, devDependencies }));
   return appDir;
 }
 
