@@ -15,3 +15,5 @@ export { DEFAULT_RETRY_POLICY } from './retry-policy';
 export type { RetryPolicy } from './retry-policy';
 export { callerIdentity, hasExpired } from './caller-identity';
 export type { CallerIdentity, AuthorizedRouteEvent } from './caller-identity';
+export { authorizedRoute, REFUSED_ROUTE_RESPONSE } from './authorized-route';
+export type { AuthorizedRouteOptions, RouteEvent } from './authorized-route';

@@ -66,7 +66,7 @@ export async function notify(userId: string): Promise<number> {
 const RUNTIME_SDK_CLIENTS = ['@aws-sdk/client-dynamodb', '@aws-sdk/client-apigatewaymanagementapi'];
 const RUNTIME_EXPORTS = [
   'BroadcastIncompleteError', 'DEFAULT_CONCURRENCY', 'DEFAULT_RETRY_POLICY', 'DEFAULT_SCAN_SEGMENTS', 'MAX_MESSAGE_BYTES', 'MessageTooLargeError',
-  'WebSocketConnections', 'callerIdentity', 'hasExpired',
+  'REFUSED_ROUTE_RESPONSE', 'WebSocketConnections', 'authorizedRoute', 'callerIdentity', 'hasExpired',
 ];
 
 /**

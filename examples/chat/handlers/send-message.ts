@@ -6,25 +6,24 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { ErrorFrame, parseChatRequest } from './chat-protocol';
 import { deliverChatMessage } from './deliver-chat-message';
 import { CognitoUserDirectory } from './user-directory';
-import type { AuthorizedRouteEvent } from 'cdk-cognito-websocket-api/runtime';
-import { callerIdentity, hasExpired, WebSocketConnections } from 'cdk-cognito-websocket-api/runtime';
+import type { CallerIdentity, RouteEvent } from 'cdk-cognito-websocket-api/runtime';
+import { authorizedRoute, WebSocketConnections } from 'cdk-cognito-websocket-api/runtime';
 
 // Module scope: the clients and their sockets live as long as the container.
 const connections = WebSocketConnections.fromEnvironment();
 const directory = new CognitoUserDirectory(new CognitoIdentityProviderClient({}), process.env.USER_POOL_ID!);
 
-type SendMessageEvent = AuthorizedRouteEvent & { readonly body?: string | null; readonly requestContext: { readonly connectionId: string } };
+type SendMessageEvent = RouteEvent & { readonly body?: string | null };
 
-export async function handler(event: SendMessageEvent): Promise<{ statusCode: number }> {
-  const { connectionId } = event.requestContext;
-  const identity = callerIdentity(event);
-  const reply = (frame: object) => connections.sendToConnection(connectionId, frame);
-  if (hasExpired(identity)) {
-    // API Gateway keeps a connection up to two hours whatever its token says; this chat does not serve past the token.
-    await reply({ type: 'error', message: 'your session expired: reconnect with a fresh token' } satisfies ErrorFrame);
-    await connections.disconnect(connectionId);
-    return { statusCode: 200 };
-  }
+// API Gateway keeps a connection up to two hours whatever its token says; this chat does not serve past the token:
+// a message after it is refused, the sender told why, and the connection closed.
+export const handler = authorizedRoute({
+  connections,
+  expiredMessage: { type: 'error', message: 'your session expired: reconnect with a fresh token' } satisfies ErrorFrame,
+}, sendMessage);
+
+async function sendMessage(event: SendMessageEvent, identity: CallerIdentity): Promise<{ statusCode: number }> {
+  const reply = (frame: object) => connections.sendToConnection(event.requestContext.connectionId, frame);
   const request = parseChatRequest(event.body);
   if ('error' in request) {
     await reply({ type: 'error', message: request.error } satisfies ErrorFrame);
