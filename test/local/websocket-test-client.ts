@@ -1,9 +1,9 @@
-import WebSocket from 'ws';
+import WebSocket, { ClientOptions } from 'ws';
 
-/** Opens a client; resolves with the open socket, or with the HTTP status that refused the handshake. */
-export function connect(url: string, protocols?: string[]): Promise<{ socket?: WebSocket; status?: number }> {
+/** Opens a client (with `options.headers`, say); resolves with the open socket, or with the HTTP status that refused the handshake. */
+export function connect(url: string, protocols?: string[], options?: ClientOptions): Promise<{ socket?: WebSocket; status?: number }> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, protocols);
+    const socket = new WebSocket(url, protocols, options);
     socket.once('open', () => resolve({ socket }));
     socket.once('unexpected-response', (_request, response) => {
       resolve({ status: response.statusCode });
