@@ -159,7 +159,7 @@ const synthExample = project.addTask('synth:example', {
 });
 synthExample.exec('cdk synth --quiet --no-notices --no-version-reporting');
 synthExample.exec('ts-node --transpile-only print-template-summary.ts cdk.out BackendStack');
-project.gitignore.exclude('/examples/basic/cdk.out/', '/examples/chat/cdk.out/');
+project.gitignore.exclude('/examples/basic/cdk.out/', '/examples/chat/cdk.out/', '/examples/sessions/cdk.out/');
 
 // ESLint's project service looks for the nearest tsconfig.json above each file; the root one
 // covers only src/, so lambda/ gets its own (type-check only: esbuild builds the handlers).
@@ -317,6 +317,21 @@ const startChat = project.addTask('start:chat', {
 startChat.spawn(bundle);
 startChat.spawn(synthChat);
 startChat.exec('node assets/local/cli.js local --app examples/chat/cdk.out', { receiveArgs: true });
+
+// `npm run start:sessions`: the sessions example (examples/sessions): the token in the subprotocol, access tokens with
+// a scope, a required group, a connection limit; served locally with the web client, whose demo user is a member.
+const synthSessions = project.addTask('synth:sessions', {
+  description: 'Synthesize examples/sessions to examples/sessions/cdk.out',
+  cwd: 'examples/sessions',
+  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+});
+synthSessions.exec('cdk synth --quiet --no-notices --no-version-reporting');
+const startSessions = project.addTask('start:sessions', {
+  description: 'Bundle, synthesize examples/sessions and serve it on localhost with the web client',
+});
+startSessions.spawn(bundle);
+startSessions.spawn(synthSessions);
+startSessions.exec('node assets/local/cli.js local --app examples/sessions/cdk.out', { receiveArgs: true });
 
 // The construct's tests run twice: on the peer floor above, and on the newest aws-cdk-lib, cdk-nag (3.x, a
 // policy-validation plugin) and constructs, pinned here so CI stays deterministic. The newest live in their own
