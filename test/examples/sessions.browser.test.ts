@@ -34,7 +34,9 @@ describe('examples/sessions in headless Chromium against the local runtime', () 
 
   beforeAll(async () => {
     synthesizeSessionsExample(assembly);
-    runtime = await startLocalRuntime({ cloudAssembly: assembly, demoUser: { username: USERNAME, password: PASSWORD }, onHandlerLog: () => undefined });
+    runtime = await startLocalRuntime({
+      cloudAssembly: assembly, demoUser: { username: USERNAME, password: PASSWORD }, onHandlerLog: () => undefined,
+    });
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: chromiumExecutable(),
       headless: true,
@@ -71,7 +73,7 @@ describe('examples/sessions in headless Chromium against the local runtime', () 
     const stored = await page.evaluate(() => JSON.stringify(Object.values((globalThis as unknown as { sessionStorage: object }).sessionStorage)));
     const { accessToken } = JSON.parse((JSON.parse(stored) as string[])[0]) as { accessToken: string };
     expect(JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString())).toMatchObject({
-      token_use: 'access', scope: 'aws.cognito.signin.user.admin', 'cognito:groups': [MEMBERS_GROUP],
+      'token_use': 'access', 'scope': 'aws.cognito.signin.user.admin', 'cognito:groups': [MEMBERS_GROUP],
     });
     // AND the WebSocket URL is the bare stage URL, and no URL the browser requested holds the token or a part of it
     expect(requestedUrls).toContain(runtime.websocketUrl);
