@@ -58,8 +58,10 @@ function connect() {
   connection?.close();
   const current = new AuthenticatedConnection({
     websocketUrl: config.websocketUrl,
+    tokenSource: config.tokenSource,
     tokenQueryParameter: config.tokenQueryParameter,
-    freshIdToken,
+    // The chat API takes ID tokens (its notifier checks the same token).
+    freshToken: freshIdToken,
     onState: (state, detail) => {
       if (connection === current) setState(state, detail);
     },
