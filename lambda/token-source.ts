@@ -53,7 +53,11 @@ interface RequestValues {
 }
 
 export function extractToken(request: ConnectRequestTokenSources, tokenSource: TokenSourceSetting): TokenExtraction {
-  const values: RequestValues = { query: allQueryValues(request), headers: allHeaderValues(request) };
+  const values: RequestValues = {
+    query: allQueryValues(request),
+    // Only the headers a token source can be: a handshake's other headers are never looked at.
+    headers: headerValuesNamed(request, [AUTHORIZATION_HEADER, SUBPROTOCOL_HEADER, tokenSource.name.toLowerCase()]),
+  };
   const found = readConfiguredTokenSource(values, tokenSource);
   if (found.refusal) {
     return found;
@@ -148,7 +152,7 @@ function looksLikeJwt(value: string): boolean {
  * that is not a JWT, or undefined when the request offered none.
  */
 export function chooseSubprotocolToEcho(request: ConnectRequestTokenSources): string | undefined {
-  return subprotocolEntriesOf(allHeaderValues(request)).find((entry) => !looksLikeJwt(entry));
+  return subprotocolEntriesOf(headerValuesNamed(request, [SUBPROTOCOL_HEADER])).find((entry) => !looksLikeJwt(entry));
 }
 
 function subprotocolEntriesOf(headers: Record<string, string[]>): string[] {
@@ -172,21 +176,27 @@ function allQueryValues(request: ConnectRequestTokenSources): Record<string, str
   return merged;
 }
 
-/** Header names are case-insensitive: keys are lower-cased, and every spelling's values kept. */
-function allHeaderValues(request: ConnectRequestTokenSources): Record<string, string[]> {
-  const multi: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(request.multiValueHeaders ?? {})) {
-    const key = name.toLowerCase();
-    const list = multi[key] ?? (multi[key] = []);
-    if (values) list.push(...values);
-  }
-  const single: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(request.headers ?? {})) {
-    if (value !== undefined) {
-      const key = name.toLowerCase();
-      (single[key] ?? (single[key] = [])).push(value);
-    }
-  }
+/**
+ * The values of the headers `names` (lower case), each under its lower-cased name: header names are case-insensitive,
+ * so every spelling's values are kept.
+ */
+function headerValuesNamed(request: ConnectRequestTokenSources, names: readonly string[]): Record<string, string[]> {
+  const multi = valuesNamed(request.multiValueHeaders, names, (values) => values ?? []);
+  const single = valuesNamed(request.headers, names, (value) => (value === undefined ? undefined : [value]));
   // The multi-value map, when API Gateway sends it, is the complete view; the single map repeats its last values.
-  return { ...single, ...multi };
+  return Object.assign(single, multi);
+}
+
+/** The entries of `map` whose lower-cased name is one of `names`, each name's values gathered in one list. */
+function valuesNamed<Value>(
+  map: Record<string, Value> | null | undefined, names: readonly string[], valuesOf: (value: Value) => string[] | undefined,
+): Record<string, string[]> {
+  const found: Record<string, string[]> = Object.create(null);
+  for (const name in map ?? {}) {
+    const key = name.toLowerCase();
+    if (!names.includes(key)) continue;
+    const values = valuesOf(map![name]);
+    if (values !== undefined) (found[key] ??= []).push(...values);
+  }
+  return found;
 }
