@@ -38,9 +38,20 @@ export interface FunctionRunnerOptions {
    * @default - the number of cores (os.availableParallelism)
    */
   readonly maxWorkersPerFunction?: number;
+  /**
+   * Invocations of one function that wait for a worker, at most. Past it an invocation fails at once with Lambda's
+   * throttling error (`TooManyRequestsException`, "Rate Exceeded."), which a caller of Lambda's synchronous Invoke
+   * gets when the function has no concurrency left, instead of queueing without end: the queue holds each waiting
+   * event, so a flood cannot grow the runtime's memory past this many events per function.
+   * @default DEFAULT_MAX_QUEUED_INVOCATIONS (10,000: every connection of a 10,000-connection runtime sending at once)
+   */
+  readonly maxQueuedInvocationsPerFunction?: number;
   /** Receives each line a handler writes to stdout or stderr. @default - written to stderr, prefixed by the function name */
   readonly onLog?: (functionName: string, line: string) => void;
 }
+
+/** Invocations of one function that may wait for a worker when `maxQueuedInvocationsPerFunction` is not given. */
+export const DEFAULT_MAX_QUEUED_INVOCATIONS = 10_000;
 
 /** An invocation that failed as Lambda reports it: `errorType` and `errorMessage`. */
 export class FunctionInvocationError extends Error {
@@ -172,11 +183,12 @@ export class FunctionRunner {
       workers.push(worker);
       return worker;
     }
-    return new Promise((resolve, reject) => {
-      const queue = this.waiting.get(fn.name) ?? [];
-      queue.push({ resolve, reject });
-      this.waiting.set(fn.name, queue);
-    });
+    const queue = this.waiting.get(fn.name) ?? [];
+    this.waiting.set(fn.name, queue);
+    if (queue.length >= (this.options.maxQueuedInvocationsPerFunction ?? DEFAULT_MAX_QUEUED_INVOCATIONS)) {
+      throw new FunctionInvocationError(fn.name, 'TooManyRequestsException', 'Rate Exceeded.');
+    }
+    return new Promise((resolve, reject) => queue.push({ resolve, reject }));
   }
 
   private retire(functionName: string, worker: Worker): void {
