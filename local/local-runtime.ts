@@ -64,6 +64,11 @@ export interface LocalRuntimeOptions {
   readonly webRoot?: string;
   /** Warm worker processes per function, at most. @default - the number of cores */
   readonly maxWorkersPerFunction?: number;
+  /**
+   * Invocations per function waiting for a worker, at most; past it an invocation fails with Lambda's throttling
+   * error (a message then gets API Gateway's "Internal server error", a handshake a 500). @default 10,000
+   */
+  readonly maxQueuedInvocationsPerFunction?: number;
   /** Each line a handler logs. @default - written to stderr prefixed with the function name */
   readonly onHandlerLog?: (functionName: string, line: string) => void;
   /** Each gateway event (one JSON object, never a token) and each warning. @default - discarded */
@@ -278,6 +283,7 @@ function startFunctionRunner({ options, region, cleanups }: RuntimeContext, dyna
     region,
     accountId: LOCAL_ACCOUNT_ID,
     maxWorkersPerFunction: options.maxWorkersPerFunction,
+    maxQueuedInvocationsPerFunction: options.maxQueuedInvocationsPerFunction,
     preloads: [companionScript('jwks-interceptor').path],
     runtimeModulePaths: awsSdkModulePaths(),
     sharedEnvironment: {

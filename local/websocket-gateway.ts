@@ -6,6 +6,7 @@ import {
   authorizerEvent, ConnectionFacts, connectEvent, disconnectEvent, EventQueryString, EventStage, findHeaderName,
   handshakeHeaders, handshakeQueryString, messageEvent,
 } from './api-gateway-events';
+import { ConcurrencyGate } from './concurrency-gate';
 import { missingIdentitySource, verdictOnFailure, verdictOnResult } from './connect-authorization';
 import { limitFrameSize } from './frame-size-limit';
 import { randomId } from './ids';
@@ -16,6 +17,13 @@ import { ConnectionDescription, ConnectionRegistry, handleManagementRequest } fr
 import type { ManagementApiCounter } from './management-api-counter';
 import { selectRoute } from './route-selection';
 import { handshakeProblem } from './websocket-handshake-check';
+
+/**
+ * `$disconnect` invocations in flight at once, at most; the others wait in the gateway, in the order their
+ * connections closed. More than any worker pool is large, so no worker idles while disconnects wait, and far below
+ * the function runner's bounded queue, so a mass close never meets its throttling error.
+ */
+export const MAX_DISCONNECTS_IN_FLIGHT = 64;
 
 /** A route of the API and the function behind it. */
 export interface GatewayRoute {
@@ -100,6 +108,7 @@ export class WebSocketGateway implements ConnectionRegistry {
   /** The subprotocol each accepted handshake answers with, handed from the upgrade handler to `ws`. */
   private readonly subprotocols = new WeakMap<IncomingMessage, string>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly disconnects = new ConcurrencyGate(MAX_DISCONNECTS_IN_FLIGHT);
   private readonly routes: Map<string, GatewayRoute>;
   private stopping = false;
   /** Kept from start(): its port outlives the listening socket, and $disconnect events during stop() still name it. */
@@ -363,7 +372,9 @@ export class WebSocketGateway implements ConnectionRegistry {
     const route = this.routes.get('$disconnect');
     if (!route?.functionName) return;
     try {
-      await this.options.invoke(route.functionName, disconnectEvent(this.eventStage, connection, code, reason));
+      const event = disconnectEvent(this.eventStage, connection, code, reason);
+      const { functionName } = route;
+      await this.disconnects.run(() => this.options.invoke(functionName, event));
     } catch (error) {
       this.log({ event: 'disconnect', connectionId, outcome: 'failed', errorType: errorTypeOf(error) });
     }
