@@ -19,9 +19,11 @@ import { StageThrottle, StageThrottleSettings } from './stage-throttle';
 import { handshakeProblem } from './websocket-handshake-check';
 
 /**
- * Messages of one connection the gateway handles at once, at most; beyond it a message is answered as a throttled one
- * (Too Many Requests) and reaches no function, so a client that sends faster than its messages are handled holds at
- * most this many messages (128 KiB each at most) in the runtime, however fast it sends.
+ * Messages of one connection the gateway handles at once, at most. At the bound the gateway stops reading the
+ * connection until one is handled (TCP back-pressure: the client's sends wait, nothing is lost, and a flood costs no
+ * CPU); a message already read past it (in the same read) is answered as a throttled one (Too Many Requests) and
+ * reaches no function. So a client that sends faster than its messages are handled holds at most this many messages
+ * (128 KiB each at most) in the runtime, however fast it sends.
  */
 export const MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION = 16;
 
@@ -196,6 +198,7 @@ export class WebSocketGateway implements ConnectionRegistry {
   disconnect(connectionId: string): boolean {
     const connection = this.connections.get(connectionId);
     if (!connection) return false;
+    connection.socket.resume();
     connection.socket.close(1000, 'Going away');
     return true;
   }
@@ -207,7 +210,11 @@ export class WebSocketGateway implements ConnectionRegistry {
   async stop(): Promise<void> {
     this.stopping = true;
     this.server.close();
-    for (const connection of this.connections.values()) connection.socket.close(1001, 'Going away');
+    for (const connection of this.connections.values()) {
+      // A connection not read for its messages in flight must still read the client's answer to the close frame.
+      connection.socket.resume();
+      connection.socket.close(1001, 'Going away');
+    }
     const waitMs = (this.options.stopWaitSeconds ?? 10) * 1000;
     // A client that does not answer the close frame is cut off, as API Gateway does.
     const cutOff = setTimeout(() => {
@@ -355,7 +362,8 @@ export class WebSocketGateway implements ConnectionRegistry {
 
   /**
    * Routes a message, then hands it to its function unless its route is over the stage's throttle or its connection
-   * has the most messages in flight it may: such a message is answered as API Gateway answers a throttled one.
+   * has the most messages in flight it may: such a message is answered as API Gateway answers a throttled one. At
+   * that bound the connection is not read until one of its messages is handled.
    */
   private receiveMessage(connection: LiveConnection, data: RawData): void {
     const body = (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
@@ -366,8 +374,10 @@ export class WebSocketGateway implements ConnectionRegistry {
       this.sendToClient(connection, errorFrame('Too Many Requests', connectionId, randomId(16)));
       return;
     }
-    connection.messagesInFlight++;
-    this.track(this.handleMessage(connection, routeKey, body).finally(() => connection.messagesInFlight--));
+    if (++connection.messagesInFlight === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION) connection.socket.pause();
+    this.track(this.handleMessage(connection, routeKey, body).finally(() => {
+      if (connection.messagesInFlight-- === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION) connection.socket.resume();
+    }));
   }
 
   private async handleMessage(connection: LiveConnection, routeKey: string, body: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Socket } from 'net';
 import WebSocket from 'ws';
-import { openAndStall } from './raw-socket-client';
-import { closed, connect, open } from './websocket-test-client';
+import { maskedFrame, openAndStall } from './raw-socket-client';
+import { connect, open } from './websocket-test-client';
 import {
   MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION, MAX_UNREAD_BYTES_PER_CONNECTION, WebSocketGateway, WebSocketGatewayOptions,
 } from '../../local/websocket-gateway';
@@ -35,48 +35,91 @@ function framesOf(socket: WebSocket): string[] {
   return frames;
 }
 
-// A client that sends faster than its messages are handled must not make the gateway queue without limit: beyond
-// a bound of messages in flight on its connection, a message is answered at once, as API Gateway answers a
-// throttled one, and never reaches a function.
+// A client that sends faster than its messages are handled must not make the gateway queue without limit: at a
+// bound of messages in flight on its connection, the gateway stops reading it until one is handled; a message read
+// past the bound is answered at once, as API Gateway answers a throttled one, and never reaches a function.
 describe('the gateway bounds the messages in flight on one connection', () => {
-  test('a message beyond the bound gets Too Many Requests with its connection and request ids, and runs nothing', async () => {
-    // GIVEN a gateway whose $default invocations are all held until released
-    const pending: Array<() => void> = [];
-    let invocations = 0;
+  /** A gateway whose $default invocations are all held until released; counts them. */
+  async function holdingGateway() {
+    const held = { pending: [] as Array<() => void>, invocations: 0 };
     const gateway = await startGateway({
       routes: [{ routeKey: '$default', functionName: 'held', twoWay: true }],
       invoke: () => {
-        invocations++;
-        return new Promise((resolve) => pending.push(() => resolve({ statusCode: 200, body: 'handled' })));
+        held.invocations++;
+        return new Promise((resolve) => held.pending.push(() => resolve({ statusCode: 200, body: 'handled' })));
       },
     });
-    // AND a client whose messages are all still being handled, up to the bound
+    const releaseAll = () => {
+      for (const release of held.pending.splice(0)) release();
+    };
+    return { gateway, held, releaseAll };
+  }
+
+  test('at the bound the connection is not read until a message is handled; then the next one runs', async () => {
+    // GIVEN a client whose messages are all still being handled, up to the bound
+    const { gateway, held, releaseAll } = await holdingGateway();
     const socket = await open(gateway.url);
     const frames = framesOf(socket);
-    for (let i = 0; i < MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION; i++) socket.send(`message ${i}`);
-    await waitFor('the bound of messages to be in flight', () => invocations === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION);
-
     try {
-      // WHEN it sends one more
-      socket.send('one too many');
+      for (let i = 0; i < MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION; i++) socket.send(`message ${i}`);
+      await waitFor('the bound of messages to be in flight', () => held.invocations === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION);
 
-      // THEN that message is answered as API Gateway answers a throttled message, and no function ran for it
-      await waitFor('an answer to the message beyond the bound', () => frames.length === 1);
-      expect(JSON.parse(frames[0])).toEqual(TOO_MANY_REQUESTS);
-      expect(invocations).toBe(MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION);
+      // WHEN it sends one more
+      socket.send('one more');
+
+      // THEN it is not read while the others are held: no function runs for it, nothing answers it
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(held.invocations).toBe(MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION);
+      expect(frames).toEqual([]);
+      // AND once the held messages are handled, it runs
+      releaseAll();
+      await waitFor('the message past the bound to run', () => held.invocations === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION + 1);
+      releaseAll();
+      await waitFor('every message to be answered', () => frames.length === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION + 1);
+      expect(new Set(frames)).toEqual(new Set(['handled']));
     } finally {
-      // AND once the held messages are handled, the connection is served again
-      for (const release of pending.splice(0)) release();
+      releaseAll();
+      socket.close();
     }
-    await waitFor('every held message to be answered',
-      () => frames.filter((frame) => frame === 'handled').length === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION);
-    socket.send('after the burst');
-    await waitFor('the next message to run', () => invocations === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION + 1);
-    for (const release of pending.splice(0)) release();
-    socket.close();
-    await closed(socket);
+  });
+
+  test('messages read past the bound get Too Many Requests with their connection and request ids, and run nothing', async () => {
+    // GIVEN a client that writes more messages than the bound in one write, so the gateway reads them all at once
+    const { gateway, held, releaseAll } = await holdingGateway();
+    const socket = await openAndStall(gateway.url);
+    try {
+      const extra = 4;
+      const frames = Array.from({ length: MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION + extra },
+        (_, i) => maskedFrame(Buffer.from(`message ${i}`), { opcode: 1, fin: true }));
+      const answers: Buffer[] = [];
+      socket.on('data', (data) => answers.push(data));
+      socket.resume();
+
+      // WHEN they arrive
+      socket.write(Buffer.concat(frames));
+
+      // THEN the bound of them run, and each of the others is answered as API Gateway answers a throttled message
+      await waitFor('an answer to each message past the bound', () => textFramesOf(Buffer.concat(answers)).length === extra);
+      for (const answer of textFramesOf(Buffer.concat(answers))) expect(JSON.parse(answer)).toEqual(TOO_MANY_REQUESTS);
+      expect(held.invocations).toBe(MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION);
+    } finally {
+      releaseAll();
+      socket.destroy();
+    }
   });
 });
+
+/** The payloads of the unmasked text frames (server to client, each shorter than 126 bytes) in `data`. */
+function textFramesOf(data: Buffer): string[] {
+  const texts: string[] = [];
+  for (let offset = 0; offset + 2 <= data.length;) {
+    const length = data[offset + 1] % 128;
+    if (length >= 126 || offset + 2 + length > data.length) break;
+    if (data[offset] % 16 === 1) texts.push(data.subarray(offset + 2, offset + 2 + length).toString());
+    offset += 2 + length;
+  }
+  return texts;
+}
 
 describe('the gateway applies the stage throttle', () => {
   /** A gateway whose $connect allows 2 connections and $default 3 messages, with no refill; it records each invocation. */
