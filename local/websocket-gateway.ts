@@ -21,9 +21,9 @@ import { handshakeProblem } from './websocket-handshake-check';
 /**
  * Messages of one connection the gateway handles at once, at most. At the bound the gateway stops reading the
  * connection until one is handled (TCP back-pressure: the client's sends wait, nothing is lost, and a flood costs no
- * CPU); a message already read past it (in the same read) is answered as a throttled one (Too Many Requests) and
- * reaches no function. So a client that sends faster than its messages are handled holds at most this many messages
- * (128 KiB each at most) in the runtime, however fast it sends.
+ * CPU); messages already read past it (in the same read of the socket) wait their turn. So a client that sends faster
+ * than its messages are handled makes the runtime hold this many messages (128 KiB each at most) and one read more,
+ * however fast it sends.
  */
 export const MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION = 16;
 
@@ -91,8 +91,10 @@ export interface WebSocketGatewayOptions {
 interface LiveConnection extends ConnectionFacts {
   readonly socket: WebSocket;
   lastActiveAt: Date;
-  /** Messages received and not yet handled. */
+  /** Messages being handled. */
   messagesInFlight: number;
+  /** Messages read while at the bound of messages in flight, to handle in order: at most one read of the socket. */
+  readonly waitingMessages: Array<{ readonly routeKey: string; readonly body: string }>;
   idleTimer?: NodeJS.Timeout;
   ageTimer?: NodeJS.Timeout;
 }
@@ -330,7 +332,9 @@ export class WebSocketGateway implements ConnectionRegistry {
   }
 
   private accept(socket: WebSocket, facts: ConnectionFacts): void {
-    const connection: LiveConnection = { ...facts, socket, lastActiveAt: new Date(facts.connectedAt), messagesInFlight: 0 };
+    const connection: LiveConnection = {
+      ...facts, socket, lastActiveAt: new Date(facts.connectedAt), messagesInFlight: 0, waitingMessages: [],
+    };
     this.connections.set(connection.connectionId, connection);
     this.log({ event: 'connect', connectionId: connection.connectionId, outcome: 'connected' });
     limitFrameSize(socket, this.options.maxFrameBytes ?? 32 * 1024);
@@ -361,22 +365,33 @@ export class WebSocketGateway implements ConnectionRegistry {
   }
 
   /**
-   * Routes a message, then hands it to its function unless its route is over the stage's throttle or its connection
-   * has the most messages in flight it may: such a message is answered as API Gateway answers a throttled one. At
-   * that bound the connection is not read until one of its messages is handled.
+   * Routes a message; one over its route's throttle is answered as API Gateway answers it and reaches no function.
+   * Otherwise it is handled now, or, while its connection has the most messages in flight it may, in its turn.
    */
   private receiveMessage(connection: LiveConnection, data: RawData): void {
     const body = (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
     const routeKey = selectRoute(this.options.routeSelectionExpression, body, this.routes);
-    if (connection.messagesInFlight >= MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION || !this.throttle.allow(routeKey)) {
+    if (!this.throttle.allow(routeKey)) {
       const { connectionId } = connection;
       this.log({ event: 'message', connectionId, routeKey, outcome: 'throttled' });
       this.sendToClient(connection, errorFrame('Too Many Requests', connectionId, randomId(16)));
       return;
     }
+    if (connection.messagesInFlight >= MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION) {
+      connection.waitingMessages.push({ routeKey, body });
+      return;
+    }
+    this.startMessage(connection, routeKey, body);
+  }
+
+  /** Handles a message; at the bound of messages in flight, stops reading the connection until one is handled. */
+  private startMessage(connection: LiveConnection, routeKey: string, body: string): void {
     if (++connection.messagesInFlight === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION) connection.socket.pause();
     this.track(this.handleMessage(connection, routeKey, body).finally(() => {
-      if (connection.messagesInFlight-- === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION) connection.socket.resume();
+      connection.messagesInFlight--;
+      const next = connection.waitingMessages.shift();
+      if (next) this.startMessage(connection, next.routeKey, next.body);
+      else if (connection.messagesInFlight === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION - 1) connection.socket.resume();
     }));
   }
 

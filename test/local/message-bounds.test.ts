@@ -36,16 +36,17 @@ function framesOf(socket: WebSocket): string[] {
 }
 
 // A client that sends faster than its messages are handled must not make the gateway queue without limit: at a
-// bound of messages in flight on its connection, the gateway stops reading it until one is handled; a message read
-// past the bound is answered at once, as API Gateway answers a throttled one, and never reaches a function.
+// bound of messages in flight on its connection, the gateway stops reading it until one is handled; messages already
+// read past the bound wait their turn. Nothing is lost, and no frame is sent that API Gateway would not send.
 describe('the gateway bounds the messages in flight on one connection', () => {
   /** A gateway whose $default invocations are all held until released; counts them. */
   async function holdingGateway() {
-    const held = { pending: [] as Array<() => void>, invocations: 0 };
+    const held = { pending: [] as Array<() => void>, invocations: 0, bodies: [] as string[] };
     const gateway = await startGateway({
       routes: [{ routeKey: '$default', functionName: 'held', twoWay: true }],
-      invoke: () => {
+      invoke: (_functionName, event) => {
         held.invocations++;
+        held.bodies.push((event as { body: string }).body);
         return new Promise((resolve) => held.pending.push(() => resolve({ statusCode: 200, body: 'handled' })));
       },
     });
@@ -55,7 +56,7 @@ describe('the gateway bounds the messages in flight on one connection', () => {
     return { gateway, held, releaseAll };
   }
 
-  test('at the bound the connection is not read until a message is handled; then the next one runs', async () => {
+  test('past the bound no message of the connection runs until one is handled; then the next one runs', async () => {
     // GIVEN a client whose messages are all still being handled, up to the bound
     const { gateway, held, releaseAll } = await holdingGateway();
     const socket = await open(gateway.url);
@@ -67,41 +68,49 @@ describe('the gateway bounds the messages in flight on one connection', () => {
       // WHEN it sends one more
       socket.send('one more');
 
-      // THEN it is not read while the others are held: no function runs for it, nothing answers it
+      // THEN no function runs for it while the others are held, and nothing answers it
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(held.invocations).toBe(MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION);
       expect(frames).toEqual([]);
-      // AND once the held messages are handled, it runs
-      releaseAll();
-      await waitFor('the message past the bound to run', () => held.invocations === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION + 1);
-      releaseAll();
-      await waitFor('every message to be answered', () => frames.length === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION + 1);
+      // AND once the held messages are handled, it runs, and every message is answered
+      await waitFor('every message to be handled', () => {
+        releaseAll();
+        return frames.length === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION + 1;
+      });
       expect(new Set(frames)).toEqual(new Set(['handled']));
+      expect(held.bodies.at(-1)).toBe('one more');
     } finally {
       releaseAll();
       socket.close();
     }
   });
 
-  test('messages read past the bound get Too Many Requests with their connection and request ids, and run nothing', async () => {
+  test('messages read past the bound wait their turn: every one runs, in order, and none is refused', async () => {
     // GIVEN a client that writes more messages than the bound in one write, so the gateway reads them all at once
     const { gateway, held, releaseAll } = await holdingGateway();
     const socket = await openAndStall(gateway.url);
     try {
-      const extra = 4;
-      const frames = Array.from({ length: MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION + extra },
-        (_, i) => maskedFrame(Buffer.from(`message ${i}`), { opcode: 1, fin: true }));
+      const count = MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION + 4;
       const answers: Buffer[] = [];
       socket.on('data', (data) => answers.push(data));
       socket.resume();
 
       // WHEN they arrive
-      socket.write(Buffer.concat(frames));
+      socket.write(Buffer.concat(Array.from({ length: count }, (_, i) => maskedFrame(Buffer.from(`message ${i}`), { opcode: 1, fin: true }))));
 
-      // THEN the bound of them run, and each of the others is answered as API Gateway answers a throttled message
-      await waitFor('an answer to each message past the bound', () => textFramesOf(Buffer.concat(answers)).length === extra);
-      for (const answer of textFramesOf(Buffer.concat(answers))) expect(JSON.parse(answer)).toEqual(TOO_MANY_REQUESTS);
+      // THEN the bound of them run at once, and no answer is sent for the others meanwhile
+      await waitFor('the bound of messages to be in flight', () => held.invocations === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION);
+      await new Promise((resolve) => setTimeout(resolve, 300));
       expect(held.invocations).toBe(MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION);
+      expect(textFramesOf(Buffer.concat(answers))).toEqual([]);
+      // AND as they are handled the others run, each answered as handled
+      await waitFor('every message to be handled', () => {
+        releaseAll();
+        return textFramesOf(Buffer.concat(answers)).length === count;
+      });
+      expect(new Set(textFramesOf(Buffer.concat(answers)))).toEqual(new Set(['handled']));
+      expect(held.invocations).toBe(count);
+      expect(held.bodies).toEqual(Array.from({ length: count }, (_, i) => `message ${i}`));
     } finally {
       releaseAll();
       socket.destroy();
