@@ -46,28 +46,39 @@ const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 /** A JWT anywhere inside a value, to catch a second copy of the token in a token source we do not read. */
 const JWT_INSIDE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\./;
 
+/** A request's query string parameters and headers, each read once into one map of every value. */
+interface RequestValues {
+  readonly query: Record<string, string[]>;
+  readonly headers: Record<string, string[]>;
+}
+
 export function extractToken(request: ConnectRequestTokenSources, tokenSource: TokenSourceSetting): TokenExtraction {
-  const found = readConfiguredTokenSource(request, tokenSource);
+  const values: RequestValues = {
+    query: allQueryValues(request),
+    // Only the headers a token source can be: a handshake's other headers are never looked at.
+    headers: headerValuesNamed(request, [AUTHORIZATION_HEADER, SUBPROTOCOL_HEADER, tokenSource.name.toLowerCase()]),
+  };
+  const found = readConfiguredTokenSource(values, tokenSource);
   if (found.refusal) {
     return found;
   }
-  if (otherTokenSourceHoldsJwt(request, tokenSource)) {
+  if (otherTokenSourceHoldsJwt(values, tokenSource)) {
     return { refusal: 'token-in-other-carrier' };
   }
   return found;
 }
 
-function readConfiguredTokenSource(request: ConnectRequestTokenSources, tokenSource: TokenSourceSetting): TokenExtraction {
+function readConfiguredTokenSource(request: RequestValues, tokenSource: TokenSourceSetting): TokenExtraction {
   switch (tokenSource.kind) {
     case TokenSourceKinds.QUERY_STRING: {
-      const values = queryValues(request, tokenSource.name);
+      const values = request.query[tokenSource.name] ?? [];
       if (values.length > 1) {
         return { refusal: 'token-repeated' };
       }
       return checkTokenValue(values[0], false);
     }
     case TokenSourceKinds.HEADER: {
-      const values = headerValues(request, tokenSource.name);
+      const values = request.headers[tokenSource.name.toLowerCase()] ?? [];
       if (values.length > 1) {
         return { refusal: 'token-repeated' };
       }
@@ -75,7 +86,7 @@ function readConfiguredTokenSource(request: ConnectRequestTokenSources, tokenSou
       return checkTokenValue(values[0], tokenSource.name.toLowerCase() === AUTHORIZATION_HEADER);
     }
     case TokenSourceKinds.SUBPROTOCOL: {
-      const entries = subprotocolEntries(request);
+      const entries = subprotocolEntriesOf(request.headers);
       const tokens = entries.filter(looksLikeJwt);
       if (tokens.length > 1) {
         return { refusal: 'token-repeated' };
@@ -113,15 +124,15 @@ function checkTokenValue(value: string | undefined, bearerExpected: boolean): To
   return { token };
 }
 
-function otherTokenSourceHoldsJwt(request: ConnectRequestTokenSources, tokenSource: TokenSourceSetting): boolean {
+function otherTokenSourceHoldsJwt(request: RequestValues, tokenSource: TokenSourceSetting): boolean {
   const configuredName = tokenSource.name.toLowerCase();
   const elsewhere: string[] = [];
-  for (const [name, values] of Object.entries(allQueryValues(request))) {
+  for (const [name, values] of Object.entries(request.query)) {
     if (!(tokenSource.kind === TokenSourceKinds.QUERY_STRING && name === tokenSource.name)) {
       elsewhere.push(...values);
     }
   }
-  const headers = allHeaderValues(request);
+  const headers = request.headers;
   for (const name of [AUTHORIZATION_HEADER, SUBPROTOCOL_HEADER, configuredName]) {
     const isConfigured = (tokenSource.kind === TokenSourceKinds.HEADER && name === configuredName)
       || (tokenSource.kind === TokenSourceKinds.SUBPROTOCOL && name === SUBPROTOCOL_HEADER);
@@ -141,18 +152,14 @@ function looksLikeJwt(value: string): boolean {
  * that is not a JWT, or undefined when the request offered none.
  */
 export function chooseSubprotocolToEcho(request: ConnectRequestTokenSources): string | undefined {
-  return subprotocolEntries(request).find((entry) => !looksLikeJwt(entry));
+  return subprotocolEntriesOf(headerValuesNamed(request, [SUBPROTOCOL_HEADER])).find((entry) => !looksLikeJwt(entry));
 }
 
-function subprotocolEntries(request: ConnectRequestTokenSources): string[] {
-  return (allHeaderValues(request)[SUBPROTOCOL_HEADER] ?? [])
+function subprotocolEntriesOf(headers: Record<string, string[]>): string[] {
+  return (headers[SUBPROTOCOL_HEADER] ?? [])
     .flatMap((value) => value.split(','))
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
-}
-
-function queryValues(request: ConnectRequestTokenSources, name: string): string[] {
-  return allQueryValues(request)[name] ?? [];
 }
 
 /** Query parameter names are case-sensitive; the multi-value map, when present, holds every repeat. */
@@ -169,24 +176,27 @@ function allQueryValues(request: ConnectRequestTokenSources): Record<string, str
   return merged;
 }
 
-function headerValues(request: ConnectRequestTokenSources, name: string): string[] {
-  return allHeaderValues(request)[name.toLowerCase()] ?? [];
+/**
+ * The values of the headers `names` (lower case), each under its lower-cased name: header names are case-insensitive,
+ * so every spelling's values are kept.
+ */
+function headerValuesNamed(request: ConnectRequestTokenSources, names: readonly string[]): Record<string, string[]> {
+  const multi = valuesNamed(request.multiValueHeaders, names, (values) => values ?? []);
+  const single = valuesNamed(request.headers, names, (value) => (value === undefined ? undefined : [value]));
+  // The multi-value map, when API Gateway sends it, is the complete view; the single map repeats its last values.
+  return Object.assign(single, multi);
 }
 
-/** Header names are case-insensitive: keys are lower-cased, and every spelling's values kept. */
-function allHeaderValues(request: ConnectRequestTokenSources): Record<string, string[]> {
-  const multi: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(request.multiValueHeaders ?? {})) {
+/** The entries of `map` whose lower-cased name is one of `names`, each name's values gathered in one list. */
+function valuesNamed<Value>(
+  map: Record<string, Value> | null | undefined, names: readonly string[], valuesOf: (value: Value) => string[] | undefined,
+): Record<string, string[]> {
+  const found: Record<string, string[]> = Object.create(null);
+  for (const name in map ?? {}) {
     const key = name.toLowerCase();
-    multi[key] = [...(multi[key] ?? []), ...(values ?? [])];
+    if (!names.includes(key)) continue;
+    const values = valuesOf(map![name]);
+    if (values !== undefined) (found[key] ??= []).push(...values);
   }
-  const single: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(request.headers ?? {})) {
-    if (value !== undefined) {
-      const key = name.toLowerCase();
-      single[key] = [...(single[key] ?? []), value];
-    }
-  }
-  // The multi-value map, when API Gateway sends it, is the complete view; the single map repeats its last values.
-  return { ...single, ...multi };
+  return found;
 }

@@ -75,6 +75,8 @@ export interface WebSocketApiDefinition {
   readonly routes: WebSocketRouteDefinition[];
   /** Stage names found for this API; the first is served. */
   readonly stageNames: string[];
+  /** The served stage's properties (its throttle settings among them), as the template holds them; none without a stage. */
+  readonly servedStageProperties?: Record<string, unknown>;
 }
 
 /** The parts of `manifest.json` the local runtime reads (the CDK cloud assembly schema). */
@@ -210,10 +212,9 @@ export function findWebSocketApis(stacks: StackArtifact[]): WebSocketApiDefiniti
   return stacks.flatMap((stack) => resourcesOfType(stack, 'AWS::ApiGatewayV2::Api')
     .filter(([, api]) => api.Properties?.ProtocolType === 'WEBSOCKET')
     .map(([logicalId, api]): WebSocketApiDefinition => {
-      const stageNames = resourcesOfType(stack, 'AWS::ApiGatewayV2::Stage')
-        .filter(([, stage]) => belongsTo(stage, logicalId))
-        .map(([, stage]) => stage.Properties?.StageName)
-        .filter((name): name is string => typeof name === 'string');
+      const stages = resourcesOfType(stack, 'AWS::ApiGatewayV2::Stage')
+        .filter(([, stage]) => belongsTo(stage, logicalId) && typeof stage.Properties?.StageName === 'string');
+      const stageNames = stages.map(([, stage]) => String(stage.Properties?.StageName));
       const { Name: name, RouteSelectionExpression: routeSelectionExpression } = api.Properties ?? {};
       return {
         stack,
@@ -222,6 +223,7 @@ export function findWebSocketApis(stacks: StackArtifact[]): WebSocketApiDefiniti
         routeSelectionExpression: typeof routeSelectionExpression === 'string' ? routeSelectionExpression : '$request.body.action',
         routes: routesOf(stack, logicalId, typeof name === 'string' ? name : logicalId),
         stageNames: stageNames.length > 0 ? stageNames : ['$default'],
+        servedStageProperties: stages[0]?.[1].Properties,
       };
     }));
 }

@@ -19,6 +19,7 @@ import { AllowedOrigins } from './loopback-request-policy';
 import { ManagementApiCounter, ManagementApiRequests } from './management-api-counter';
 import { findScheduledFunctions, ScheduleRunner } from './scheduled-functions';
 import { localStackOutputs, StackOutputs } from './stack-outputs';
+import { StageThrottleSettings, stageThrottleSettings } from './stage-throttle';
 import { TemplateResolver } from './template-resolver';
 import { localUserPools, requiredGroupsByPool } from './user-pools-from-template';
 import { startWebServer } from './web-server';
@@ -64,6 +65,11 @@ export interface LocalRuntimeOptions {
   readonly webRoot?: string;
   /** Warm worker processes per function, at most. @default - the number of cores */
   readonly maxWorkersPerFunction?: number;
+  /**
+   * Invocations per function waiting for a worker, at most; past it an invocation fails with Lambda's throttling
+   * error (a message then gets API Gateway's "Internal server error", a handshake a 500). @default 10,000
+   */
+  readonly maxQueuedInvocationsPerFunction?: number;
   /** Each line a handler logs. @default - written to stderr prefixed with the function name */
   readonly onHandlerLog?: (functionName: string, line: string) => void;
   /** Each gateway event (one JSON object, never a token) and each warning. @default - discarded */
@@ -278,6 +284,7 @@ function startFunctionRunner({ options, region, cleanups }: RuntimeContext, dyna
     region,
     accountId: LOCAL_ACCOUNT_ID,
     maxWorkersPerFunction: options.maxWorkersPerFunction,
+    maxQueuedInvocationsPerFunction: options.maxQueuedInvocationsPerFunction,
     preloads: [companionScript('jwks-interceptor').path],
     runtimeModulePaths: awsSdkModulePaths(),
     sharedEnvironment: {
@@ -321,12 +328,28 @@ async function startGateways(context: RuntimeContext, apis: WebSocketApiDefiniti
       log: (entry) => context.log({ ...entry, api: api.name }),
       managementApiCounter: context.managementApiCounter,
       allowedOrigins: context.allowedOrigins,
+      throttle: servedStageThrottle(context, api),
     });
     await gateway.start();
     cleanups.push(() => gateway.stop());
     served.push({ api, apiId, gateway });
   }
   return served;
+}
+
+/** The throttle settings of the API's served stage; a limit that cannot be resolved here is left out, with a warning. */
+function servedStageThrottle({ resolver, log }: RuntimeContext, api: WebSocketApiDefinition): StageThrottleSettings {
+  const warn = (what: string) => log({ level: 'warn', message: `API ${api.name}: the stage's ${what}; that throttle is not applied locally` });
+  let properties: unknown;
+  try {
+    // Only the settings read: a stage's other properties (its access log's destination, ...) need not resolve here.
+    const { DefaultRouteSettings, RouteSettings } = api.servedStageProperties ?? {};
+    properties = resolver.resolve(api.stack, { DefaultRouteSettings, RouteSettings });
+  } catch (error) {
+    warn(`throttle settings cannot be resolved (${error instanceof Error ? error.message : String(error)})`);
+    return {};
+  }
+  return stageThrottleSettings(properties as Record<string, unknown> | undefined, (setting) => warn(`${setting} is not a number`));
 }
 
 /** A listener per function URL of the app, on the ports after the gateways' when a port is given. */

@@ -5,7 +5,7 @@
  * administrator (or `--users`) can put anyone in them.
  */
 import { randomBytes } from 'crypto';
-import { CloudFormationPasswordPolicy, LocalIdentityProvider, passwordPolicyViolation } from './identity';
+import { CloudFormationPasswordPolicy, COGNITO_DEFAULT_PASSWORD_POLICY, LocalIdentityProvider, passwordPolicyViolation } from './identity';
 import { CognitoError } from './identity/cognito-error';
 import type { SeedUser } from './identity/user-seed-file';
 
@@ -31,11 +31,6 @@ export interface LocalUsersOptions {
 
 /** The demo user's name and email; its password is drawn at random at each start unless the developer gives one. */
 export const DEFAULT_DEMO_USER = { username: 'demo', email: 'demo@example.com' } as const;
-
-/** What Cognito enforces for a pool whose template sets no password policy. */
-const COGNITO_DEFAULT_PASSWORD_POLICY: CloudFormationPasswordPolicy = {
-  MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true,
-};
 
 /** Creates the required groups and the users; returns the demo user as created (with its groups), if any. */
 export function createLocalUsers(identity: LocalIdentityProvider, options: LocalUsersOptions): DemoUser | undefined {

@@ -6,6 +6,7 @@ import {
   authorizerEvent, ConnectionFacts, connectEvent, disconnectEvent, EventQueryString, EventStage, findHeaderName,
   handshakeHeaders, handshakeQueryString, messageEvent,
 } from './api-gateway-events';
+import { ConcurrencyGate } from './concurrency-gate';
 import { missingIdentitySource, verdictOnFailure, verdictOnResult } from './connect-authorization';
 import { limitFrameSize } from './frame-size-limit';
 import { randomId } from './ids';
@@ -15,7 +16,33 @@ import type { AllowedOrigins } from './loopback-request-policy';
 import { ConnectionDescription, ConnectionRegistry, handleManagementRequest } from './management-api';
 import type { ManagementApiCounter } from './management-api-counter';
 import { selectRoute } from './route-selection';
+import { StageThrottle, StageThrottleSettings } from './stage-throttle';
 import { handshakeProblem } from './websocket-handshake-check';
+
+/**
+ * `$disconnect` invocations in flight at once, at most; the others wait in the gateway, in the order their
+ * connections closed. More than any worker pool is large, so no worker idles while disconnects wait, and far below
+ * the function runner's bounded queue, so a mass close never meets its throttling error.
+ */
+export const MAX_DISCONNECTS_IN_FLIGHT = 64;
+
+/**
+ * Messages of one connection the gateway handles at once, at most. At the bound the gateway stops reading the
+ * connection until one is handled (TCP back-pressure: the client's sends wait, nothing is lost, and a flood costs no
+ * CPU); messages already read past it (in the same read of the socket) wait their turn. So a client that sends faster
+ * than its messages are handled makes the runtime hold this many messages (128 KiB each at most) and one read more,
+ * however fast it sends.
+ */
+export const MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION = 16;
+
+/**
+ * Bytes sent to a connection and not yet taken by its client (`ws`'s `bufferedAmount`), at most: past it the client is
+ * not reading, and the connection is closed (1008) rather than held in memory. Eight messages of API Gateway's 128 KiB.
+ */
+export const MAX_UNREAD_BYTES_PER_CONNECTION = 1024 * 1024;
+
+/** A client whose unread output passed the bound does not read its close frame either: it is cut off after this long. */
+const UNREAD_CLOSE_GRACE_MS = 1000;
 
 /** A route of the API and the function behind it. */
 export interface GatewayRoute {
@@ -65,11 +92,17 @@ export interface WebSocketGatewayOptions {
   readonly stopWaitSeconds?: number;
   /** Pages that may open connections from a browser. @default - loopback pages only */
   readonly allowedOrigins?: AllowedOrigins;
+  /** The stage's throttle settings (route-level limits). @default - no limits: nothing is throttled */
+  readonly throttle?: StageThrottleSettings;
 }
 
 interface LiveConnection extends ConnectionFacts {
   readonly socket: WebSocket;
   lastActiveAt: Date;
+  /** Messages being handled. */
+  messagesInFlight: number;
+  /** Messages read while at the bound of messages in flight, to handle in order: at most one read of the socket. */
+  readonly waitingMessages: Array<{ readonly routeKey: string; readonly body: string }>;
   idleTimer?: NodeJS.Timeout;
   ageTimer?: NodeJS.Timeout;
 }
@@ -100,7 +133,9 @@ export class WebSocketGateway implements ConnectionRegistry {
   /** The subprotocol each accepted handshake answers with, handed from the upgrade handler to `ws`. */
   private readonly subprotocols = new WeakMap<IncomingMessage, string>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly disconnects = new ConcurrencyGate(MAX_DISCONNECTS_IN_FLIGHT);
   private readonly routes: Map<string, GatewayRoute>;
+  private readonly throttle: StageThrottle;
   private stopping = false;
   /** Kept from start(): its port outlives the listening socket, and $disconnect events during stop() still name it. */
   private listener?: LoopbackListener;
@@ -108,6 +143,7 @@ export class WebSocketGateway implements ConnectionRegistry {
   constructor(private readonly options: WebSocketGatewayOptions) {
     this.stage = options.stage;
     this.routes = new Map(options.routes.map((route) => [route.routeKey, route]));
+    this.throttle = new StageThrottle(options.throttle);
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxMessageBytes ?? 128 * 1024,
@@ -159,6 +195,7 @@ export class WebSocketGateway implements ConnectionRegistry {
     if (!connection || connection.socket.readyState !== WebSocket.OPEN) return false;
     // API Gateway delivers posted data as a text frame.
     connection.socket.send(data, { binary: false });
+    this.closeIfNotReading(connection);
     return true;
   }
 
@@ -172,6 +209,7 @@ export class WebSocketGateway implements ConnectionRegistry {
   disconnect(connectionId: string): boolean {
     const connection = this.connections.get(connectionId);
     if (!connection) return false;
+    connection.socket.resume();
     connection.socket.close(1000, 'Going away');
     return true;
   }
@@ -183,7 +221,11 @@ export class WebSocketGateway implements ConnectionRegistry {
   async stop(): Promise<void> {
     this.stopping = true;
     this.server.close();
-    for (const connection of this.connections.values()) connection.socket.close(1001, 'Going away');
+    for (const connection of this.connections.values()) {
+      // A connection not read for its messages in flight must still read the client's answer to the close frame.
+      connection.socket.resume();
+      connection.socket.close(1001, 'Going away');
+    }
     const waitMs = (this.options.stopWaitSeconds ?? 10) * 1000;
     // A client that does not answer the close frame is cut off, as API Gateway does.
     const cutOff = setTimeout(() => {
@@ -223,6 +265,7 @@ export class WebSocketGateway implements ConnectionRegistry {
       if (handshake.url.pathname !== (this.stagePath || '/')) throw new HandshakeRefusal(403, 'no such stage');
       const problem = handshakeProblem(request);
       if (problem) throw new HandshakeRefusal(problem.statusCode, problem.reason);
+      if (!this.throttle.allow('$connect')) throw new HandshakeRefusal(429, 'throttled');
       const connection: ConnectionFacts = { ...handshake.connection, authorizer: await this.authorizeHandshake(handshake) };
       const subprotocol = await this.runConnectRoute(connection, handshake.query);
       if (clientLeft(socket) || this.stopping) {
@@ -298,7 +341,9 @@ export class WebSocketGateway implements ConnectionRegistry {
   }
 
   private accept(socket: WebSocket, facts: ConnectionFacts): void {
-    const connection: LiveConnection = { ...facts, socket, lastActiveAt: new Date(facts.connectedAt) };
+    const connection: LiveConnection = {
+      ...facts, socket, lastActiveAt: new Date(facts.connectedAt), messagesInFlight: 0, waitingMessages: [],
+    };
     this.connections.set(connection.connectionId, connection);
     this.log({ event: 'connect', connectionId: connection.connectionId, outcome: 'connected' });
     limitFrameSize(socket, this.options.maxFrameBytes ?? 32 * 1024);
@@ -317,7 +362,7 @@ export class WebSocketGateway implements ConnectionRegistry {
       }
       connection.lastActiveAt = new Date();
       resetIdle();
-      this.track(this.handleMessage(connection, data));
+      this.receiveMessage(connection, data);
     });
     socket.on('error', () => undefined);
     socket.once('close', (code, reason) => {
@@ -328,15 +373,44 @@ export class WebSocketGateway implements ConnectionRegistry {
     });
   }
 
-  private async handleMessage(connection: LiveConnection, data: RawData): Promise<void> {
+  /**
+   * Routes a message; one over its route's throttle is answered as API Gateway answers it and reaches no function.
+   * Otherwise it is handled now, or, while its connection has the most messages in flight it may, in its turn.
+   */
+  private receiveMessage(connection: LiveConnection, data: RawData): void {
     const body = (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
     const routeKey = selectRoute(this.options.routeSelectionExpression, body, this.routes);
+    if (!this.throttle.allow(routeKey)) {
+      const { connectionId } = connection;
+      this.log({ event: 'message', connectionId, routeKey, outcome: 'throttled' });
+      this.sendToClient(connection, errorFrame('Too Many Requests', connectionId, randomId(16)));
+      return;
+    }
+    if (connection.messagesInFlight >= MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION) {
+      connection.waitingMessages.push({ routeKey, body });
+      return;
+    }
+    this.startMessage(connection, routeKey, body);
+  }
+
+  /** Handles a message; at the bound of messages in flight, stops reading the connection until one is handled. */
+  private startMessage(connection: LiveConnection, routeKey: string, body: string): void {
+    if (++connection.messagesInFlight === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION) connection.socket.pause();
+    this.track(this.handleMessage(connection, routeKey, body).finally(() => {
+      connection.messagesInFlight--;
+      const next = connection.waitingMessages.shift();
+      if (next) this.startMessage(connection, next.routeKey, next.body);
+      else if (connection.messagesInFlight === MAX_IN_FLIGHT_MESSAGES_PER_CONNECTION - 1) connection.socket.resume();
+    }));
+  }
+
+  private async handleMessage(connection: LiveConnection, routeKey: string, body: string): Promise<void> {
     const route = this.routes.get(routeKey);
     const event = messageEvent(this.eventStage, connection, routeKey, body);
     const { connectionId } = connection;
     if (!route) {
       // API Gateway's answer to a message no route matches when there is no $default route.
-      this.sendToClient(connection, JSON.stringify({ message: 'Forbidden', connectionId, requestId: event.requestContext.requestId }));
+      this.sendToClient(connection, errorFrame('Forbidden', connectionId, event.requestContext.requestId));
       return;
     }
     if (!route.functionName) return;
@@ -347,14 +421,26 @@ export class WebSocketGateway implements ConnectionRegistry {
       if (reply !== undefined) this.sendToClient(connection, reply);
     } catch (error) {
       this.log({ event: 'message', connectionId, routeKey, outcome: 'failed', errorType: errorTypeOf(error) });
-      this.sendToClient(connection, JSON.stringify({
-        message: 'Internal server error', connectionId, requestId: event.requestContext.requestId,
-      }));
+      this.sendToClient(connection, errorFrame('Internal server error', connectionId, event.requestContext.requestId));
     }
   }
 
   private sendToClient(connection: LiveConnection, text: string): void {
-    if (connection.socket.readyState === WebSocket.OPEN) connection.socket.send(text);
+    if (connection.socket.readyState !== WebSocket.OPEN) return;
+    connection.socket.send(text);
+    this.closeIfNotReading(connection);
+  }
+
+  /**
+   * Closes the connection once what was sent to it and not yet taken by its client passes the bound: a client that
+   * does not read must not make the runtime hold its output without limit. 1008 (policy violation), not 1013 (try
+   * again later): the cause is the client's own reading, not the server's load. Such a client does not read the close
+   * frame either, so it is cut off shortly after, which frees what was queued for it.
+   */
+  private closeIfNotReading({ socket }: LiveConnection): void {
+    if (socket.bufferedAmount <= MAX_UNREAD_BYTES_PER_CONNECTION || socket.readyState !== WebSocket.OPEN) return;
+    socket.close(1008, 'Unread messages over the limit');
+    setTimeout(() => socket.terminate(), UNREAD_CLOSE_GRACE_MS).unref();
   }
 
   private async runDisconnect(connection: ConnectionFacts, code: number, reason: string): Promise<void> {
@@ -363,7 +449,9 @@ export class WebSocketGateway implements ConnectionRegistry {
     const route = this.routes.get('$disconnect');
     if (!route?.functionName) return;
     try {
-      await this.options.invoke(route.functionName, disconnectEvent(this.eventStage, connection, code, reason));
+      const event = disconnectEvent(this.eventStage, connection, code, reason);
+      const { functionName } = route;
+      await this.disconnects.run(() => this.options.invoke(functionName, event));
     } catch (error) {
       this.log({ event: 'disconnect', connectionId, outcome: 'failed', errorType: errorTypeOf(error) });
     }
@@ -373,6 +461,14 @@ export class WebSocketGateway implements ConnectionRegistry {
 /** The `errorType` of a failed invocation (`FunctionInvocationError`), as Lambda reports it. */
 function errorTypeOf(error: unknown): unknown {
   return typeof error === 'object' && error !== null && 'errorType' in error ? error.errorType : undefined;
+}
+
+/**
+ * The frame API Gateway answers a message with when the gateway itself refuses or fails it, byte for byte as API
+ * Gateway writes it (a space after the first colon only).
+ */
+function errorFrame(message: string, connectionId: string, requestId: string): string {
+  return `{"message": ${JSON.stringify(message)}, "connectionId":${JSON.stringify(connectionId)}, "requestId":${JSON.stringify(requestId)}}`;
 }
 
 function refuseUpgrade(socket: Duplex, statusCode: number): void {

@@ -161,8 +161,8 @@ export interface CognitoAuthorizedWebSocketApiProps {
   readonly cloudWatchRole?: boolean;
 
   /**
-   * Request rate and burst limits of every route of the stage (its default route settings),
-   * per second, for connects and messages together.
+   * Request rate and burst limits per second that each route of the stage gets (its default route
+   * settings): `$connect` has its own limits, and so does each message route.
    *
    * A limit left out of `throttle` keeps its default.
    *

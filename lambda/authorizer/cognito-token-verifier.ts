@@ -1,5 +1,5 @@
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import { FetchError } from 'aws-jwt-verify/error';
+import { FetchError, JwksNotAvailableInCacheError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import { Fetcher, SimpleFetcher } from 'aws-jwt-verify/https';
 import { Jwks, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import { AuthorizerConfig } from './authorizer-config';
@@ -80,7 +80,7 @@ export function createCognitoTokenVerifier(
     },
     now: options.now,
   });
-  return CognitoJwtVerifier.create({
+  const verifier = CognitoJwtVerifier.create({
     userPoolId: config.userPoolId,
     tokenUse: config.tokenUse,
     clientId: config.clientIds,
@@ -96,6 +96,21 @@ export function createCognitoTokenVerifier(
       }
     },
   }, { jwksCache });
+  return {
+    cacheJwks: (jwks) => verifier.cacheJwks(jwks),
+    verify: async (token) => {
+      // A warm container holds the key: every check runs synchronously, with no promise per step. The asynchronous
+      // path is for what needs the network: the first token, a JWKS past its maximum age, a kid not in the cache.
+      try {
+        return verifier.verifySync(token);
+      } catch (err) {
+        if (err instanceof JwksNotAvailableInCacheError || err instanceof KidNotFoundInJwksError) {
+          return verifier.verify(token);
+        }
+        throw err;
+      }
+    },
+  };
 }
 
 /** The verifier `createCognitoTokenVerifier` builds: a ConnectTokenVerifier that also takes a JWKS directly. */

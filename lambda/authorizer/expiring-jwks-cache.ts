@@ -1,3 +1,4 @@
+import { JwksNotAvailableInCacheError } from 'aws-jwt-verify/error';
 import { Jwks, JwkWithKid, SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 
@@ -58,14 +59,29 @@ export class ExpiringJwksCache extends SimpleJwksCache {
     return super.getJwk(jwksUri, decomposedJwt);
   }
 
+  /**
+   * The cached key, without waiting, while the JWKS is within its maximum age and no refetch is under way; otherwise
+   * JwksNotAvailableInCacheError, so the caller takes `getJwk`, which downloads first.
+   */
+  getCachedJwk(jwksUri: string, decomposedJwt: DecomposedJwt): JwkWithKid {
+    if (this.refetching.has(jwksUri) || this.refetchIsDue(jwksUri)) {
+      throw new JwksNotAvailableInCacheError(`JWKS for uri ${jwksUri} is older than its maximum age`);
+    }
+    return super.getCachedJwk(jwksUri, decomposedJwt);
+  }
+
+  private refetchIsDue(jwksUri: string): boolean {
+    const fetchedAt = this.fetchedAt.get(jwksUri);
+    const now = this.now();
+    return fetchedAt !== undefined && now - fetchedAt >= this.maxAgeMs && now >= (this.nextRefetchAt.get(jwksUri) ?? 0);
+  }
+
   private refetchIfExpired(jwksUri: string): Promise<void> | undefined {
     const inFlight = this.refetching.get(jwksUri);
     if (inFlight) {
       return inFlight;
     }
-    const fetchedAt = this.fetchedAt.get(jwksUri);
-    const now = this.now();
-    if (fetchedAt === undefined || now - fetchedAt < this.maxAgeMs || now < (this.nextRefetchAt.get(jwksUri) ?? 0)) {
+    if (!this.refetchIsDue(jwksUri)) {
       return undefined;
     }
     const refetch = this.getJwks(jwksUri).then(

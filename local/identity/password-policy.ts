@@ -9,9 +9,17 @@ export interface CloudFormationPasswordPolicy {
   readonly RequireSymbols?: boolean;
 }
 
-/** Cognito's wording for the first rule a password breaks, or undefined when it meets the policy. */
+/** What Cognito enforces for a pool whose template sets no password policy. */
+export const COGNITO_DEFAULT_PASSWORD_POLICY: CloudFormationPasswordPolicy = {
+  MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true,
+};
+
+/**
+ * Cognito's wording for the first rule a password breaks, or undefined when it meets the policy. A pool whose
+ * template sets no policy gets Cognito's default one, as in AWS.
+ */
 export function passwordPolicyViolation(policy: CloudFormationPasswordPolicy | undefined, password: string): string | undefined {
-  if (!policy) return undefined;
+  policy = policy ?? COGNITO_DEFAULT_PASSWORD_POLICY;
   // CloudFormation values may arrive as strings ("true", "8") from a synthesized template.
   const required = (flag: boolean | string | undefined) => flag === true || flag === 'true';
   if (password.length < Number(policy.MinimumLength ?? 8)) return 'Password not long enough';

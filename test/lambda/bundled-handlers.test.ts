@@ -246,6 +246,52 @@ describe('connect, disconnect and echo bundles', () => {
     }
   });
 
+  test('a handler bundle signs with the role credentials of its environment, even where a shared AWS profile is set', async () => {
+    // GIVEN a DynamoDB endpoint that records how each request is signed, and a profile with other keys in AWS_PROFILE
+    const signatures: Array<{ authorization: string; securityToken: string | undefined }> = [];
+    const recordingDynamoDb = createServer((req, res) => {
+      signatures.push({ authorization: String(req.headers.authorization), securityToken: req.headers['x-amz-security-token'] as string | undefined });
+      req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}'));
+    });
+    await new Promise<void>((resolve) => recordingDynamoDb.listen(0, '127.0.0.1', resolve));
+    const profileDir = mkdtempSync(join(tmpdir(), 'bundled-handlers-profile-'));
+    writeFileSync(join(profileDir, 'credentials'), '[other]\naws_access_key_id = AKIAPROFILEKEY000000\naws_secret_access_key = profile-secret\n');
+    writeFileSync(join(profileDir, 'config'), '[profile other]\nregion = eu-west-1\n');
+    const env = {
+      TABLE_NAME: 'Connections',
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(recordingDynamoDb.address() as AddressInfo).port}`,
+      AWS_ACCESS_KEY_ID: 'ASIAROLEKEY000000000',
+      AWS_SECRET_ACCESS_KEY: 'role-secret',
+      AWS_SESSION_TOKEN: 'role-session-token',
+      AWS_PROFILE: 'other',
+      AWS_SHARED_CREDENTIALS_FILE: join(profileDir, 'credentials'),
+      AWS_CONFIG_FILE: join(profileDir, 'config'),
+    };
+    try {
+      // WHEN disconnect deletes a row
+      const disconnected = await invokeBundle('disconnect', env, [
+        { requestContext: { connectionId: 'Bundle-4=', routeKey: '$disconnect', authorizer } },
+      ]);
+      // THEN it signed with the role's key and session token, as Lambda gives them, not with the profile's
+      expect(disconnected.results[0].result.statusCode).toBe(200);
+      expect(signatures).toHaveLength(1);
+      expect(signatures[0].authorization).toContain('Credential=ASIAROLEKEY000000000/');
+      expect(signatures[0].securityToken).toBe('role-session-token');
+
+      // AND without credentials in its environment the request fails at once, named, with nothing else tried
+      signatures.length = 0;
+      const refused = await invokeBundle('disconnect', { ...env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' }, [
+        { requestContext: { connectionId: 'Bundle-4=', routeKey: '$disconnect', authorizer } },
+      ]);
+      expect(refused.results[0].result.statusCode).toBe(500);
+      expect(JSON.parse(refused.logLines[0])).toMatchObject({ reason: 'store-delete-failed', errorName: 'CredentialsProviderError' });
+      expect(signatures).toHaveLength(0);
+    } finally {
+      rmSync(profileDir, { recursive: true, force: true });
+      await new Promise<void>((resolve) => recordingDynamoDb.close(() => resolve()));
+    }
+  });
+
   test('echo posts the message to WEBSOCKET_CALLBACK_URL and deletes the row of a gone connection', async () => {
     await invokeBundle('connect', { ...tableEnv() }, [
       { requestContext: { connectionId: 'Bundle-2=', routeKey: '$connect', authorizer } },

@@ -21,6 +21,9 @@ describe('extractToken', () => {
     ['a header spelled in capitals, single-value map alone', NAMED_HEADER, { headers: { 'X-ID-TOKEN': JWT } }, { token: JWT }],
     ['the same header under two spellings, single-value map alone', NAMED_HEADER,
       { headers: { 'x-id-token': JWT, 'X-Id-Token': JWT } }, { refusal: 'token-repeated' }],
+    // API Gateway's single-value map holds a repeated header's last value only: the multi-value map says it was repeated.
+    ['a header sent twice, as API Gateway passes it (both maps)', NAMED_HEADER,
+      { headers: { 'X-Id-Token': JWT }, multiValueHeaders: { 'X-Id-Token': [OTHER_JWT, JWT] } }, { refusal: 'token-repeated' }],
     ['a parameter whose single value is undefined', QUERY, { queryStringParameters: { idToken: undefined } }, { refusal: 'token-missing' }],
     ['a parameter whose values are undefined', QUERY, { multiValueQueryStringParameters: { idToken: undefined } }, { refusal: 'token-missing' }],
     ['a header whose values are undefined', AUTHORIZATION, { multiValueHeaders: { Authorization: undefined } }, { refusal: 'token-missing' }],

@@ -128,6 +128,29 @@ describe('FunctionRunner', () => {
     expect((await waiting)?.message).toBe('the function runner is stopped');
   });
 
+  test('refuses an invocation past the bounded queue at once with Lambda\'s throttling error, and takes one again once the queue has room', async () => {
+    // GIVEN a function with one process and room for 2 waiting invocations, its process busy with a hanging invocation
+    runner = new FunctionRunner({
+      region: 'eu-west-1', accountId: '000000000000', maxWorkersPerFunction: 1, maxQueuedInvocationsPerFunction: 2, onLog: () => undefined,
+    });
+    runner.register(fixture('hang', { timeoutSeconds: 3 }));
+    const outcome = (invocation: Promise<unknown>) => invocation.then(() => 'resolved', (e: FunctionInvocationError) => e.errorType ?? e.message);
+    const running = outcome(runner.invoke('hang', {}));
+    const queued = [outcome(runner.invoke('hang', {})), outcome(runner.invoke('hang', {}))];
+    // WHEN a fourth invocation arrives while 2 wait
+    const refused = await runner.invoke('hang', {}).then(() => undefined, (e: unknown) => e);
+    // THEN it fails at once as Lambda throttles, and the waiting ones still wait
+    expect(refused).toBeInstanceOf(FunctionInvocationError);
+    expect(refused).toMatchObject({ errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' });
+    expect(await stillPending(queued[1])).toBe(true);
+    // AND once the running invocation times out and the first waiting one takes its place, a new one is queued again
+    expect(await running).toBe('Sandbox.Timedout');
+    const accepted = outcome(runner.invoke('hang', {}));
+    expect(await stillPending(accepted)).toBe(true);
+    await runner.close();
+    expect(await Promise.all([...queued, accepted])).toEqual(['Runtime.ExitError', 'the function runner is stopped', 'the function runner is stopped']);
+  });
+
   test('passes handler output to onLog and leaves no process behind after close', async () => {
     runner.register(fixture('disconnect'));
     runner.register(fixture('count'));
@@ -138,3 +161,10 @@ describe('FunctionRunner', () => {
     expect(isAlive(pid)).toBe(false);
   });
 });
+
+/** True when the promise has not settled 200 ms after the call (a refusal of the bounded queue settles at once). */
+async function stillPending(promise: Promise<unknown>): Promise<boolean> {
+  const pending = Symbol('pending');
+  const settled = await Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve(pending), 200))]);
+  return settled === pending;
+}

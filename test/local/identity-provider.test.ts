@@ -352,7 +352,29 @@ describe('LocalIdentityProvider on Cognito\'s JSON wire protocol', () => {
     expect(passwordPolicyViolation(policy, 'NoSymbols123')).toBe('Password must have symbol characters');
     expect(passwordPolicyViolation(policy, 'Has-Symb0ls')).toBeUndefined();
     expect(passwordPolicyViolation({ MinimumLength: 6 }, 'simple')).toBeUndefined();
-    expect(passwordPolicyViolation(undefined, 'x')).toBeUndefined();
+  });
+
+  test('a pool whose template sets no password policy gets Cognito\'s default one: 8 characters, every class', () => {
+    expect(passwordPolicyViolation(undefined, 'Sh0rt!')).toBe('Password not long enough');
+    expect(passwordPolicyViolation(undefined, 'password1!')).toBe('Password must have uppercase characters');
+    expect(passwordPolicyViolation(undefined, 'Password1')).toBe('Password must have symbol characters');
+    expect(passwordPolicyViolation(undefined, 'Passw0rd!')).toBeUndefined();
+  });
+
+  test('SignUp to a pool with no password policy in its template refuses what Cognito\'s default policy refuses', async () => {
+    const defaults = new LocalIdentityProvider({ region: REGION, userPools: [{ userPoolId: POOL_ID, clientIds: [CLIENT_ID] }] });
+    const defaultsServer = await defaults.listen();
+    const client = new CognitoIdentityProviderClient({ region: REGION, endpoint: defaultsServer.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const weak = client.send(new SignUpCommand({ ClientId: CLIENT_ID, Username: 'jane', Password: 'password' }));
+      await expect(weak).rejects.toBeInstanceOf(InvalidPasswordException);
+      await expect(weak).rejects.toThrow('Password did not conform with policy: Password must have uppercase characters');
+      const strong = await client.send(new SignUpCommand({ ClientId: CLIENT_ID, Username: 'jane', Password: 'Passw0rd!' }));
+      expect(strong.UserSub).toBeDefined();
+    } finally {
+      client.destroy();
+      await defaultsServer.close();
+    }
   });
 
   test('refuses a pool id from which aws-jwt-verify could not derive the issuer', () => {
