@@ -145,5 +145,11 @@ function notes(settings: BenchSettings): string[] {
     'and at most one worker per core per function; each echo is a round trip through the gateway, IPC to the echo worker, ' +
     'the handler\'s signed SDK POST back to the runtime\'s management API, and IPC back. Profile it with ' +
     '`node --cpu-prof assets/local/cli.js local …` under the same load.',
+    'Where the CPU goes, read from /proc at 1,000 connections: a connect costs about 12 ms of CPU across processes (runtime ' +
+    '4.6 ms, of which about 2.4 ms is the embedded DynamoDB engine\'s PutItem; the connect handler 4.6 ms, mostly its SDK ' +
+    'client; the authorizer 1.4 ms; the client 1.6 ms), so 2 cores connect at most about 170 per second: 1,000 per second ' +
+    'would need under 2 ms per connect. An echo costs about 5.1 ms (runtime 1.3 ms, echo handler 3.3 ms, client 0.45 ms): ' +
+    'the handler itself is the floor. stop() runs $disconnect for every connection (64 at a time), about 1.4 ms in the ' +
+    'runtime and 4 ms in the handler each: 10,000 of them are about 25 s of CPU, so 2 cores cannot finish them in 10 s.',
   ];
 }
