@@ -98,7 +98,7 @@ function echoOnSocket(socket: WebSocket, index: number, messages: number, roundT
     };
     const onMessage = (data: WebSocket.RawData) => {
       const text = data.toString();
-      if (!text.includes(`"${index}-${sent - 1}"`) && text !== `${index}-${sent - 1}`) return fail(new Error(`connection ${index} got a wrong echo`));
+      if (!text.includes(`"${index}-${sent - 1}"`) && text !== `${index}-${sent - 1}`) return fail(new Error(`connection ${index} got a wrong echo: ${text.slice(0, 80)}`));
       roundTripsMs.push(performance.now() - sentAt);
       if (sent < messages) return sendNext();
       done();
