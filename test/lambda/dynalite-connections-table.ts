@@ -11,6 +11,16 @@ const dynalite: (options: Record<string, unknown>) => import('node:http').Server
 export const TEST_REGION = 'eu-west-1';
 export const TEST_CREDENTIALS = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' };
 
+/**
+ * Sets the region and credential variables a handler's SDK clients read (Lambda sets them for a function), to the
+ * test region and credentials, for code that builds its clients from the environment.
+ */
+export function useTestEnvironmentCredentials(): void {
+  process.env.AWS_REGION = TEST_REGION;
+  process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
+  process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
+}
+
 /** An in-process DynamoDB (dynalite) on 127.0.0.1 with the connections table the construct creates. */
 export interface ConnectionsTable {
   readonly endpoint: string;

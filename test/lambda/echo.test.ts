@@ -1,4 +1,4 @@
-import { ConnectionsTable, startConnectionsTable, TEST_CREDENTIALS, TEST_REGION } from './dynalite-connections-table';
+import { ConnectionsTable, startConnectionsTable, useTestEnvironmentCredentials } from './dynalite-connections-table';
 import { LocalManagementApi, POST_TO_CONNECTION_MAX_BYTES } from './local-management-api';
 import { ConnectionsStore } from '../../lambda/connections-store';
 import { ECHO_MAX_BYTES, echoMessage, EchoEvent } from '../../lambda/echo/echo-message';
@@ -22,9 +22,7 @@ beforeAll(async () => {
   store = new ConnectionsStore(table.client, table.tableName);
   api = await LocalManagementApi.start('prod');
   // What the echo's index builds, from the variables the construct sets, pointed at the local endpoints.
-  process.env.AWS_REGION = TEST_REGION;
-  process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
+  useTestEnvironmentCredentials();
   connections = WebSocketConnections.fromEnvironment({ dynamoDb: table.client }, {
     [ConnectionsEnvironment.TABLE_NAME]: table.tableName,
     [ConnectionsEnvironment.CALLBACK_URL]: api.callbackUrl,

@@ -1,4 +1,4 @@
-import { ConnectionsTable, startConnectionsTable, TEST_CREDENTIALS, TEST_REGION } from './dynalite-connections-table';
+import { ConnectionsTable, startConnectionsTable, useTestEnvironmentCredentials } from './dynalite-connections-table';
 import { LocalManagementApi } from './local-management-api';
 import { ConnectionsStore } from '../../lambda/connections-store';
 import { LogFields } from '../../lambda/structured-log';
@@ -17,9 +17,7 @@ let logged: LogFields[];
 
 beforeAll(async () => {
   api = await LocalManagementApi.start('prod');
-  process.env.AWS_REGION = TEST_REGION;
-  process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
+  useTestEnvironmentCredentials();
 });
 afterAll(async () => {
   await api.stop();

@@ -5,7 +5,7 @@ import { DYNAMODB_INTERNAL_ERROR, FaultInjectingProxy } from './fault-injecting-
 import {
   BroadcastIncompleteError, DEFAULT_RETRY_POLICY, MAX_MESSAGE_BYTES, MessageTooLargeError, WebSocketConnections, WebSocketConnectionsOptions,
 } from '../../runtime';
-import { ConnectionsTable, startConnectionsTable, TEST_CREDENTIALS, TEST_REGION, unreachableEndpoint } from '../lambda/dynalite-connections-table';
+import { ConnectionsTable, startConnectionsTable, TEST_CREDENTIALS, TEST_REGION, unreachableEndpoint, useTestEnvironmentCredentials } from '../lambda/dynalite-connections-table';
 import { LocalManagementApi } from '../lambda/local-management-api';
 
 /**
@@ -22,9 +22,7 @@ let api: LocalManagementApi;
 beforeAll(async () => {
   table = await startConnectionsTable();
   api = await LocalManagementApi.start('prod');
-  process.env.AWS_REGION = TEST_REGION;
-  process.env.AWS_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
+  useTestEnvironmentCredentials();
 });
 afterAll(async () => {
   await api.stop();
