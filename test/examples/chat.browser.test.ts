@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
+import { launchHeadlessChromium } from '../headless-chromium';
 import { synthesizeChatApp } from './chat-app';
 import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { WebSocketConnections } from '../../runtime';
@@ -13,14 +13,6 @@ import { signUpAndSignIn, TEST_USER_PASSWORD } from '../local/cognito-test-user'
  * examples/chat and its page (examples/web/chat.html), served by the local runtime, in Debian's headless Chromium:
  * two users, one of them on two pages. CI installs chromium; a missing browser fails the test, it never skips.
  */
-
-function chromiumExecutable(): string {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('chromium is not installed (Debian: apt-get install -y chromium); this test does not skip');
-  }
-}
 
 describe('the chat page in headless Chromium against the local runtime', () => {
   const assembly = mkdtempSync(join(tmpdir(), 'chat-browser-assembly-'));
@@ -36,11 +28,7 @@ describe('the chat page in headless Chromium against the local runtime', () => {
       const idToken = await signUpAndSignIn(runtime, username);
       userIds.set(username, JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()).sub);
     }
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: chromiumExecutable(),
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchHeadlessChromium(userDataDir);
   }, 120_000);
 
   const pages: Page[] = [];

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
+import { launchHeadlessChromium } from '../headless-chromium';
 import { synthesizeSessionsExample } from './sessions-app';
 import { MEMBERS_GROUP } from '../../examples/sessions/sessions-stack';
 import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
@@ -15,14 +15,6 @@ import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 
 const USERNAME = 'demo';
 const PASSWORD = 'Sessions-passw0rd!';
-
-function chromiumExecutable(): string {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('chromium is not installed (Debian: apt-get install -y chromium); this test does not skip');
-  }
-}
 
 describe('examples/sessions in headless Chromium against the local runtime', () => {
   const assembly = mkdtempSync(join(tmpdir(), 'sessions-example-assembly-'));
@@ -37,11 +29,7 @@ describe('examples/sessions in headless Chromium against the local runtime', () 
     runtime = await startLocalRuntime({
       cloudAssembly: assembly, demoUser: { username: USERNAME, password: PASSWORD }, onHandlerLog: () => undefined,
     });
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: chromiumExecutable(),
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchHeadlessChromium(userDataDir);
     page = await browser.newPage();
     page.on('request', (request) => requestedUrls.push(request.url()));
     page.on('websocket', (socket) => requestedUrls.push(socket.url()));

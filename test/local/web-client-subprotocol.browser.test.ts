@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
+import { launchHeadlessChromium } from '../headless-chromium';
 import { synthesizeSessionsApp } from './fixtures/sessions-app';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
 import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
@@ -16,14 +16,6 @@ import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 
 const USERNAME = 'browser-user';
 const PASSWORD = 'Browser-passw0rd!';
-
-function chromiumExecutable(): string {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('chromium is not installed (Debian: apt-get install -y chromium); this test does not skip');
-  }
-}
 
 async function accessTokenOf(runtime: LocalRuntime): Promise<string> {
   const cognito = new CognitoIdentityProviderClient({
@@ -67,11 +59,7 @@ describe('a subprotocol token source in headless Chromium', () => {
     const demoUser = { username: USERNAME, password: PASSWORD };
     sessions = await startLocalRuntime({ cloudAssembly: assemblies[0], demoUser, onHandlerLog: () => undefined });
     queryString = await startLocalRuntime({ cloudAssembly: assemblies[1], demoUser, onHandlerLog: () => undefined });
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: chromiumExecutable(),
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchHeadlessChromium(userDataDir);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GoneException } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
+import { launchHeadlessChromium } from '../headless-chromium';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
 import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { ConnectionAttributes } from '../../src/wire-contract';
@@ -17,14 +17,6 @@ import { ConnectionAttributes } from '../../src/wire-contract';
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const USERNAME = 'browser-user';
 const PASSWORD = 'Browser-passw0rd!';
-
-function chromiumExecutable(): string {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('chromium is not installed (Debian: apt-get install -y chromium); this test does not skip');
-  }
-}
 
 /**
  * The page's sessionStorage, for callbacks that `page.evaluate` runs in Chromium. This file compiles against Node's
@@ -56,11 +48,7 @@ describe('examples/web in headless Chromium against the local runtime', () => {
       demoUser: { username: USERNAME, password: PASSWORD },
       onHandlerLog: () => undefined,
     });
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: chromiumExecutable(),
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchHeadlessChromium(userDataDir);
   });
 
   afterAll(async () => {
