@@ -2,6 +2,20 @@ import { ChildProcess, spawn, SpawnOptions } from 'child_process';
 import * as readline from 'readline';
 import { DEFAULT_POLL_DEADLINE_MS } from '../eventually';
 
+/** The CLI's `--json` endpoints line, as the tests of an app with one user pool and the demo user read it. */
+export interface CliEndpointsLine {
+  readonly websocketUrl: string;
+  readonly callbackUrl: string;
+  readonly webUrl: string;
+  readonly cognitoEndpoint: string;
+  readonly dynamoDbEndpoint: string;
+  readonly tables: Record<string, string>;
+  readonly region: string;
+  readonly userPoolId: string;
+  readonly userPoolClientId: string;
+  readonly demoUser: { readonly username: string; readonly password: string };
+}
+
 /** A running `cdk-cognito-websocket-api local` process, as a test drives it. */
 export interface CliProcess {
   readonly child: ChildProcess;

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { ApiGatewayManagementApiClient, GetConnectionCommand, GoneException } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { CliProcess, ensureStopped, startCli } from './cli-process';
+import { CliEndpointsLine, CliProcess, ensureStopped, startCli } from './cli-process';
 import { signIn } from './cognito-test-user';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
 import { firstResponseLine, sendThenReset, upgradeRequest } from './raw-socket-client';
@@ -18,22 +18,10 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 /** Each hostile request is sent this many times: a crash that needs the server to have read part of it gets its chance. */
 const ATTEMPTS = 3;
 
-interface Endpoints {
-  readonly websocketUrl: string;
-  readonly callbackUrl: string;
-  readonly webUrl: string;
-  readonly cognitoEndpoint: string;
-  readonly dynamoDbEndpoint: string;
-  readonly tables: Record<string, string>;
-  readonly region: string;
-  readonly userPoolClientId: string;
-  readonly demoUser: { readonly username: string; readonly password: string };
-}
-
 describe('the local runtime after a request to one of its listeners fails', () => {
   const assembly = mkdtempSync(path.join(tmpdir(), 'local-listener-faults-'));
   let running: CliProcess;
-  let endpoints: Endpoints;
+  let endpoints: CliEndpointsLine;
   const portOf = (url: string) => Number(new URL(url).port);
 
   beforeAll(async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { IncomingHttpHeaders, request } from 'http';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { CliProcess, ensureStopped, startCli } from './cli-process';
+import { CliEndpointsLine, CliProcess, ensureStopped, startCli } from './cli-process';
 import { signIn } from './cognito-test-user';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
 import { firstResponseLine, upgradeRequest } from './raw-socket-client';
@@ -15,18 +15,6 @@ const cli = path.join(__dirname, '..', '..', 'assets', 'local', 'cli.js');
 const ALLOWED = 'https://app.example.com';
 const EVIL = 'http://evil.example';
 const DEMO_PASSWORD = 'Given-passw0rd!';
-
-interface Endpoints {
-  readonly websocketUrl: string;
-  readonly callbackUrl: string;
-  readonly webUrl: string;
-  readonly cognitoEndpoint: string;
-  readonly dynamoDbEndpoint: string;
-  readonly region: string;
-  readonly userPoolId: string;
-  readonly userPoolClientId: string;
-  readonly demoUser: { readonly username: string; readonly password: string };
-}
 
 interface Answer {
   readonly status: number;
@@ -63,7 +51,7 @@ function upgradeProbe(url: string): Probe {
 describe('the local runtime serves browsers only from loopback and allowed origins, and only under a loopback Host', () => {
   const assembly = mkdtempSync(path.join(tmpdir(), 'local-request-policy-'));
   let running: CliProcess;
-  let endpoints: Endpoints;
+  let endpoints: CliEndpointsLine;
   const probes: Record<string, { probe: Probe; served: number }> = {};
 
   beforeAll(async () => {
