@@ -309,35 +309,31 @@ project.package.addField('exports', {
 // TypeScript with `moduleResolution: node` (a `cdk init` app's) ignores `exports`: this finds the runtime's types there.
 project.package.addField('typesVersions', { '*': { runtime: ['lib/runtime/index.d.ts'] } });
 
+/**
+ * `synth:<name>` synthesizes examples/<name>; `start:<name>` bundles the handlers, synthesizes it and serves it
+ * locally. `serves` ends the start task's description, appended as written.
+ */
+function addExampleTasks(name: string, serves: string): void {
+  const synth = project.addTask(`synth:${name}`, {
+    description: `Synthesize examples/${name} to examples/${name}/cdk.out`,
+    cwd: `examples/${name}`,
+    env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
+  });
+  synth.exec('cdk synth --quiet --no-notices --no-version-reporting');
+  const serve = project.addTask(`start:${name}`, {
+    description: `Bundle, synthesize examples/${name} and serve it on localhost${serves}`,
+  });
+  serve.spawn(bundle);
+  serve.spawn(synth);
+  serve.exec(`node assets/local/cli.js local --app examples/${name}/cdk.out`, { receiveArgs: true });
+}
+
 // `npm run start:chat`: the chat example (examples/chat), served locally with its web page at /chat.html. Its handlers
 // are NodejsFunctions, bundled by esbuild when the app is synthesized.
-const synthChat = project.addTask('synth:chat', {
-  description: 'Synthesize examples/chat to examples/chat/cdk.out',
-  cwd: 'examples/chat',
-  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
-});
-synthChat.exec('cdk synth --quiet --no-notices --no-version-reporting');
-const startChat = project.addTask('start:chat', {
-  description: 'Bundle, synthesize examples/chat and serve it on localhost; the chat page is /chat.html',
-});
-startChat.spawn(bundle);
-startChat.spawn(synthChat);
-startChat.exec('node assets/local/cli.js local --app examples/chat/cdk.out', { receiveArgs: true });
-
+addExampleTasks('chat', '; the chat page is /chat.html');
 // `npm run start:sessions`: the sessions example (examples/sessions): the token in the subprotocol, access tokens with
 // a scope, a required group, a connection limit; served locally with the web client, whose demo user is a member.
-const synthSessions = project.addTask('synth:sessions', {
-  description: 'Synthesize examples/sessions to examples/sessions/cdk.out',
-  cwd: 'examples/sessions',
-  env: { CDK_DISABLE_CLI_TELEMETRY: 'true' },
-});
-synthSessions.exec('cdk synth --quiet --no-notices --no-version-reporting');
-const startSessions = project.addTask('start:sessions', {
-  description: 'Bundle, synthesize examples/sessions and serve it on localhost with the web client',
-});
-startSessions.spawn(bundle);
-startSessions.spawn(synthSessions);
-startSessions.exec('node assets/local/cli.js local --app examples/sessions/cdk.out', { receiveArgs: true });
+addExampleTasks('sessions', ' with the web client');
 
 // The construct's tests run twice: on the peer floor above, and on the newest aws-cdk-lib, cdk-nag (3.x, a
 // policy-validation plugin) and constructs, pinned here so CI stays deterministic. The newest live in their own
