@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BrowserContext, Page } from 'playwright-core';
 import { launchHeadlessChromium } from '../headless-chromium';
+import { signInOnPage, stateBecomes } from '../web-client-page';
 import { synthesizeChatApp } from './chat-app';
 import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { WebSocketConnections } from '../../runtime';
@@ -48,10 +49,8 @@ describe('the chat page in headless Chromium against the local runtime', () => {
     const page = await browser.newPage();
     pages.push(page);
     await page.goto(new URL('chat.html', runtime.webUrl).href);
-    await page.fill('#sign-in-form input[name=username]', username);
-    await page.fill('#sign-in-form input[name=password]', TEST_USER_PASSWORD);
-    await page.click('#sign-in');
-    await page.waitForSelector('#status[data-state="open"]', { timeout: 20_000 });
+    await signInOnPage(page, username, TEST_USER_PASSWORD);
+    await stateBecomes(page, 'open', 20_000);
     return page;
   }
 

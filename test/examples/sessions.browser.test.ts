@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, Page } from 'playwright-core';
 import { launchHeadlessChromium } from '../headless-chromium';
+import { sendAndSeeEcho, signInOnPage, stateBecomes } from '../web-client-page';
 import { synthesizeSessionsExample } from './sessions-app';
 import { MEMBERS_GROUP } from '../../examples/sessions/sessions-stack';
 import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
@@ -46,17 +47,13 @@ describe('examples/sessions in headless Chromium against the local runtime', () 
     expect(runtime.demoUser?.groups).toEqual([MEMBERS_GROUP]);
     await page.goto(runtime.webUrl);
     // WHEN the user signs in (SRP), connects and sends
-    await page.fill('#sign-in-form input[name=username]', USERNAME);
-    await page.fill('#sign-in-form input[name=password]', PASSWORD);
-    await page.click('#sign-in');
-    await page.waitForSelector('#status[data-state="signed-in"]', { timeout: 30_000 });
+    await signInOnPage(page, USERNAME, PASSWORD);
+    await stateBecomes(page, 'signed-in', 30_000);
     await page.click('#connect');
     // (the first $connect starts three cold functions: on a loaded machine that takes a while)
-    await page.waitForSelector('#status[data-state="open"]', { timeout: 60_000 });
-    await page.fill('#send-form input[name=text]', 'hello, members');
-    await page.click('#send');
+    await stateBecomes(page, 'open', 60_000);
     // THEN the echo arrives
-    await page.waitForSelector('#log li:text-is("echo: hello, members")', { timeout: 30_000 });
+    await sendAndSeeEcho(page, 'hello, members');
     // AND the page holds an access token (read in the browser: this file is type-checked without the DOM library)
     const stored = await page.evaluate(() => JSON.stringify(Object.values((globalThis as unknown as { sessionStorage: object }).sessionStorage)));
     const { accessToken } = JSON.parse((JSON.parse(stored) as string[])[0]) as { accessToken: string };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { BrowserContext, Page } from 'playwright-core';
 import { launchHeadlessChromium } from '../headless-chromium';
+import { sendAndSeeEcho, signInOnPage, stateBecomes } from '../web-client-page';
 import { synthesizeSessionsApp } from './fixtures/sessions-app';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
 import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
@@ -82,16 +83,12 @@ describe('a subprotocol token source in headless Chromium', () => {
     requestedUrls.length = 0;
     await page.goto(sessions.webUrl);
     // WHEN the demo user signs in (SRP), connects and sends
-    await page.fill('#sign-in-form input[name=username]', USERNAME);
-    await page.fill('#sign-in-form input[name=password]', PASSWORD);
-    await page.click('#sign-in');
-    await page.waitForSelector('#status[data-state="signed-in"]', { timeout: 30_000 });
+    await signInOnPage(page, USERNAME, PASSWORD);
+    await stateBecomes(page, 'signed-in', 30_000);
     await page.click('#connect');
     // (the first $connect starts three cold functions: on a loaded machine that takes a while)
-    await page.waitForSelector('#status[data-state="open"]', { timeout: 60_000 });
-    await page.fill('#send-form input[name=text]', 'hello over a subprotocol');
-    await page.click('#send');
-    await page.waitForSelector('#log li:text-is("echo: hello over a subprotocol")', { timeout: 30_000 });
+    await stateBecomes(page, 'open', 60_000);
+    await sendAndSeeEcho(page, 'hello over a subprotocol');
     // THEN the WebSocket URL is the bare stage URL, and no URL the browser requested holds a token
     // (the page's global, in the browser: this file is type-checked without the DOM library)
     const stored = await page.evaluate(() => JSON.stringify(Object.values((globalThis as unknown as { sessionStorage: object }).sessionStorage)));

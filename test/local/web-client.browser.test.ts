@@ -5,6 +5,7 @@ import { ApiGatewayManagementApiClient, DeleteConnectionCommand, GoneException }
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { BrowserContext, Page } from 'playwright-core';
 import { launchHeadlessChromium } from '../headless-chromium';
+import { sendAndSeeEcho, signInOnPage, stateBecomes } from '../web-client-page';
 import { synthesizeWebSocketTestApp } from './fixtures/websocket-test-app';
 import { LocalRuntime, startLocalRuntime } from '../../local/local-runtime';
 import { ConnectionAttributes } from '../../src/wire-contract';
@@ -75,19 +76,7 @@ describe('examples/web in headless Chromium against the local runtime', () => {
 
   async function signIn(password = PASSWORD) {
     await page.goto(runtime.webUrl);
-    await page.fill('#sign-in-form input[name=username]', USERNAME);
-    await page.fill('#sign-in-form input[name=password]', password);
-    await page.click('#sign-in');
-  }
-
-  async function stateBecomes(state: string, timeout = 20_000) {
-    await page.waitForSelector(`#status[data-state="${state}"]`, { timeout });
-  }
-
-  async function sendAndSeeEcho(text: string) {
-    await page.fill('#send-form input[name=text]', text);
-    await page.click('#send');
-    await page.waitForSelector(`#log li:text-is("echo: ${text}")`);
+    await signInOnPage(page, USERNAME, password);
   }
 
   test('takes its endpoints from the runtime\'s config.json', async () => {
@@ -102,28 +91,28 @@ describe('examples/web in headless Chromium against the local runtime', () => {
     const bodies: string[] = [];
     page.on('request', (request) => bodies.push(request.postData() ?? ''));
     await signIn();
-    await stateBecomes('signed-in');
+    await stateBecomes(page, 'signed-in');
     const cognitoCalls = bodies.filter((body) => body.includes('"ClientId"')).map((body) => JSON.parse(body));
     expect(cognitoCalls.map((call) => call.AuthFlow ?? call.ChallengeName)).toEqual(['USER_SRP_AUTH', 'PASSWORD_VERIFIER']);
     expect(bodies.join('\n')).not.toContain(PASSWORD);
     expect(await page.textContent('#user')).toBe(USERNAME);
     await page.click('#connect');
-    await stateBecomes('open');
-    await sendAndSeeEcho('hello from chromium');
+    await stateBecomes(page, 'open');
+    await sendAndSeeEcho(page, 'hello from chromium');
   });
 
   test('sign out closes the connection and revokes the refresh token', async () => {
     await signIn();
-    await stateBecomes('signed-in');
+    await stateBecomes(page, 'signed-in');
     const opened = page.waitForEvent('websocket');
     await page.click('#connect');
-    await stateBecomes('open');
+    await stateBecomes(page, 'open');
     const socket = await opened;
     const revoke = page.waitForResponse((response) => (response.request().headers()['x-amz-target'] ?? '').endsWith('.RevokeToken'));
     await page.click('#sign-out');
     expect((await revoke).status()).toBe(200);
     if (!socket.isClosed()) await socket.waitForEvent('close');
-    await stateBecomes('signed-out');
+    await stateBecomes(page, 'signed-out');
     expect(await page.textContent('#user')).toBe('nobody');
     expect(await page.isDisabled('#connect')).toBe(true);
     expect(await page.isDisabled('#send')).toBe(true);
@@ -139,7 +128,7 @@ describe('examples/web in headless Chromium against the local runtime', () => {
   test('a refused token shows a clear message', async () => {
     // GIVEN a session whose ID token was altered after signing (as a stale or forged stored token would be)
     await signIn();
-    await stateBecomes('signed-in');
+    await stateBecomes(page, 'signed-in');
     await page.evaluate(() => {
       const key = 'cdk-cognito-websocket-api:session';
       const session = JSON.parse(sessionStorage.getItem(key)!);
@@ -153,16 +142,16 @@ describe('examples/web in headless Chromium against the local runtime', () => {
     await page.click('#connect');
 
     // THEN the server refused the handshake and the page says so plainly
-    await stateBecomes('refused');
+    await stateBecomes(page, 'refused');
     expect(await page.textContent('#error')).toBe('connection refused: token rejected or expired');
     expect(await page.isDisabled('#send')).toBe(true);
   });
 
   test('after the server drops the connection, the page reconnects with a refreshed token', async () => {
     await signIn();
-    await stateBecomes('signed-in');
+    await stateBecomes(page, 'signed-in');
     await page.click('#connect');
-    await stateBecomes('open');
+    await stateBecomes(page, 'open');
     expect(refreshRequests).toBe(0);
 
     // WHEN the backend closes every connection of this user through the @connections API
@@ -191,11 +180,11 @@ describe('examples/web in headless Chromium against the local runtime', () => {
 
     // THEN the page waits, refreshes its token, reconnects with the new one, and echoes again
     await reconnected;
-    await stateBecomes('open');
+    await stateBecomes(page, 'open');
     expect(refreshRequests).toBe(1);
     expect(socketUrls).toHaveLength(2);
     expect(subOf(idTokenOf(socketUrls[1]))).toBe(sub);
     expect(idTokenOf(socketUrls[1])).not.toBe(idTokenOf(socketUrls[0]));
-    await sendAndSeeEcho('after reconnect');
+    await sendAndSeeEcho(page, 'after reconnect');
   });
 });
